@@ -1,0 +1,268 @@
+"""Demo content: the seed article, the sources it cites, and enough more to fill every page.
+
+The further articles reuse the seed's own sentences under new headlines, so the demo reads
+like the real site without inventing events. Every step looks up what it made last time, so
+running it again changes nothing.
+"""
+
+import colorsys
+import io
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.utils.html import escape
+from PIL import Image, ImageDraw
+
+from articles.importer import parse_article
+from articles.models import Article
+from articles.services import article_import, cited_sources
+from authors.models import Author
+from sections.models import Section
+from sources.models import Source
+
+# A copy of ../shared/seeds/000_d071b9ecd2bf7f2d.txt, so the demo loads on a machine without it.
+SEED = Path(__file__).resolve().parents[2] / "demo" / "000_d071b9ecd2bf7f2d.txt"
+DEMO_USERNAME = "editor"
+DEMO_PASSWORD = "newsroom-demo"
+
+SOURCES = [
+    (
+        "سانا",
+        Source.Kind.STATE_MEDIA,
+        "https://sana.sy",
+        "الوكالة العربية السورية للأنباء، وكالة الأنباء الرسمية التابعة للحكومة السورية؛"
+        " تنقل الرواية الرسمية.",
+        "الوكالة العربية السورية للأنباء",
+    ),
+    (
+        "أعماق",
+        Source.Kind.ARMED_GROUP,
+        "",
+        "وكالة الدعاية التابعة لتنظيم داعش؛ تنشر رواية التنظيم ولا يمكن التحقق مما تبثه بشكل مستقل.",
+        "وكالة أعماق",
+    ),
+    (
+        "فرات بوست",
+        Source.Kind.LOCAL_NETWORK,
+        "",
+        "شبكة إخبارية محلية يديرها ناشطون من دير الزور، تغطي المنطقة الشرقية.",
+        "",
+    ),
+    (
+        "دير الزور 24",
+        Source.Kind.LOCAL_NETWORK,
+        "",
+        "شبكة محلية يديرها ناشطون من أبناء محافظة دير الزور، تنقل أخبار المحافظة من داخلها.",
+        "",
+    ),
+]
+
+# (name, parent, menu order, description)
+SECTIONS = [
+    ("من سوريا", None, 10, "أخبار المحافظات السورية ومناطق السيطرة المختلفة."),
+    ("المنطقة الشرقية", "من سوريا", 15, "دير الزور والرقة والحسكة وريفها."),
+    ("عربي ودولي", None, 20, "مواقف الدول والمنظمات الدولية من الشأن السوري."),
+    ("تقارير", None, 30, "تقارير معمّقة عن الحياة اليومية للمدنيين."),
+]
+
+AUTHORS = [
+    ("ليلى العلي", "محررة في قسم «من سوريا»، تتابع شؤون المنطقة الشرقية."),
+    ("أحمد الخطيب", "صحفي يغطي الشأن الدولي والعلاقات الإقليمية."),
+    ("فريق التحرير", "أخبار يعدّها فريق التحرير من مصادر متعددة."),
+]
+
+# (headline, section, tags, authors, indices of the seed's body paragraphs, days before the seed)
+STORIES = [
+    (
+        "قوات سوريا الديمقراطية تواصل عملياتها ضد آخر معاقل تنظيم داعش في جيب هجين",
+        "المنطقة الشرقية",
+        ["دير الزور", "قوات سوريا الديمقراطية", "تنظيم داعش", "هجين"],
+        [0],
+        [3, 0, 5],
+        1,
+    ),
+    (
+        "مقتل مدنيين بينهم كوادر طبية باستهداف مشفى في بلدة الشعفة",
+        "المنطقة الشرقية",
+        ["دير الزور", "التحالف الدولي", "ضحايا مدنيون"],
+        [0, 2],
+        [6, 9, 10, 7],
+        2,
+    ),
+    (
+        "جيش الثوار ومجلس منبج العسكري ينضمان إلى المعارك ضد تنظيم داعش",
+        "من سوريا",
+        ["قوات سوريا الديمقراطية", "تنظيم داعش"],
+        [2],
+        [5, 3, 4],
+        3,
+    ),
+    (
+        "الحكومة السورية تتهم التحالف الدولي بقتل المدنيين شرقي البلاد",
+        "عربي ودولي",
+        ["التحالف الدولي", "ضحايا مدنيون"],
+        [1],
+        [11, 8, 9],
+        4,
+    ),
+    (
+        "قصف عراقي على مواقع لتنظيم داعش داخل الأراضي السورية",
+        "عربي ودولي",
+        ["تنظيم داعش", "العراق"],
+        [1],
+        [12, 4],
+        5,
+    ),
+    (
+        "التحالف ينفي استهداف المدنيين في منطقة هجين",
+        "عربي ودولي",
+        ["التحالف الدولي", "هجين", "ضحايا مدنيون"],
+        [1, 2],
+        [11, 8],
+        6,
+    ),
+    (
+        "شاحنات تحمل عربات مصفحة تصل إلى ريف دير الزور الشرقي",
+        "المنطقة الشرقية",
+        ["دير الزور", "التحالف الدولي"],
+        [0],
+        [1, 2, 0],
+        7,
+    ),
+    (
+        "تنظيم داعش يكثف هجماته على مواقع التحالف في المنطقة الشرقية",
+        "المنطقة الشرقية",
+        ["تنظيم داعش", "التحالف الدولي", "دير الزور"],
+        [2],
+        [4, 3],
+        8,
+    ),
+    (
+        "مدنيون عالقون بين خطوط القتال في ريف دير الزور",
+        "تقارير",
+        ["ضحايا مدنيون", "دير الزور"],
+        [0, 1],
+        [8, 6, 10, 7],
+        9,
+    ),
+    (
+        "ماذا نعرف عن معارك شرق الفرات؟",
+        "تقارير",
+        ["قوات سوريا الديمقراطية", "تنظيم داعش", "التحالف الدولي"],
+        [2],
+        [0, 3, 5, 4, 12],
+        10,
+    ),
+    (
+        "شبكات محلية توثّق الغارات على بلدات ريف دير الزور",
+        "تقارير",
+        ["دير الزور", "ضحايا مدنيون"],
+        [0],
+        [9, 10, 8],
+        12,
+    ),
+]
+DRAFT_INDEX = 10  # one unpublished story, so the admin shows a draft readers cannot see
+
+
+def placeholder_photo(seed: int) -> ContentFile:
+    """A quiet abstract picture in a hue of its own; the seed article came without its photo."""
+    rng = random.Random(seed)
+    hue = rng.random()
+    width, height = 1200, 675
+    image = Image.new("RGB", (width, height), _rgb(hue, 0.25, 0.35))
+    draw = ImageDraw.Draw(image)
+    for _ in range(7):
+        x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(80, 320)
+        draw.ellipse(
+            (x - r, y - r, x + r, y + r),
+            fill=_rgb(hue + rng.uniform(-0.06, 0.06), 0.3, rng.uniform(0.4, 0.6)),
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return ContentFile(buffer.getvalue(), name=f"demo-{seed}.jpg")
+
+
+def _rgb(hue: float, saturation: float, lightness: float) -> tuple[int, int, int]:
+    r, g, b = colorsys.hls_to_rgb(hue % 1, lightness, saturation)
+    return int(r * 255), int(g * 255), int(b * 255)
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent) and create a demo editor if no user exists."
+
+    def handle(self, *args, **options):
+        sources = self.load_sources()
+        sections = self.load_sections()
+        authors = [Author.objects.get_or_create(name=name, defaults={"bio": bio})[0] for name, bio in AUTHORS]
+
+        seed_parsed = parse_article(SEED.read_text(encoding="utf-8"))
+        seed, _ = article_import(parsed=seed_parsed, key=SEED.stem)
+        self.give_photo(seed, 0)
+        seed.tags.add("دير الزور", "التحالف الدولي", "تنظيم داعش", "قوات سوريا الديمقراطية")
+        seed.authors.add(authors[0])
+
+        paragraphs = seed_parsed.paragraphs
+        for index, (title, section, tags, author_ids, picks, days) in enumerate(STORIES, start=1):
+            body = [paragraphs[i] for i in picks]
+            article, created = Article.objects.get_or_create(
+                import_key=f"demo-{index:02d}",
+                defaults={
+                    "title": title,
+                    "lead": body[0],
+                    "body": "".join(f"<p>{escape(p)}</p>" for p in body),
+                    "section": sections[section],
+                    "pub_date": seed.pub_date - timedelta(days=days, hours=index),
+                    "status": Article.Status.DRAFT if index == DRAFT_INDEX else Article.Status.PUBLISHED,
+                    "photo_caption": seed.photo_caption,
+                },
+            )
+            if created:
+                article.tags.add(*tags)
+                article.authors.add(*(authors[i] for i in author_ids))
+                article.sources.add(*cited_sources("\n".join(body)))
+            self.give_photo(article, index)
+        seed.related.add(*Article.objects.filter(import_key__in=["demo-02", "demo-06"]))
+
+        self.stdout.write(
+            f"Demo content: {Article.objects.count()} articles, {len(sections)} sections, "
+            f"{len(sources)} sources, {len(authors)} authors."
+        )
+        self.ensure_editor()
+
+    def load_sources(self) -> list[Source]:
+        return [
+            Source.objects.get_or_create(
+                name=name, defaults={"kind": kind, "website": website, "note": note, "aliases": aliases}
+            )[0]
+            for name, kind, website, note, aliases in SOURCES
+        ]
+
+    def load_sections(self) -> dict[str, Section]:
+        sections = {}
+        for name, parent, order, description in SECTIONS:
+            sections[name], _ = Section.objects.get_or_create(
+                name=name,
+                defaults={"parent": sections.get(parent), "menu_order": order, "description": description},
+            )
+        return sections
+
+    def give_photo(self, article: Article, seed: int) -> None:
+        if article.photo:
+            return
+        article.photo.save(f"demo-{seed}.jpg", placeholder_photo(seed), save=False)
+        article.photo_alt = "رسم تجريدي بديل، لا تتوفر صورة لهذا الخبر"
+        article.photo_credit = "أرشيف غرفة الأخبار"
+        article.save(update_fields=["photo", "photo_alt", "photo_credit"])
+
+    def ensure_editor(self) -> None:
+        User = get_user_model()
+        if User.objects.exists():
+            self.stdout.write("Accounts already exist: log in at /admin/ with yours.")
+            return
+        User.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD)
+        self.stdout.write(f"Demo editor created: user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.")

@@ -1,0 +1,75 @@
+from datetime import datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+
+from newsroom.text import arabic_slugify, contains_phrase
+from sections.models import Section
+from sources.models import Source
+
+from .importer import ParsedArticle
+from .models import Article
+
+
+@transaction.atomic
+def article_publish(*, article: Article, when: datetime | None = None) -> Article:
+    """Publish now, or at `when`; an already set publication time is kept unless `when` is given."""
+    article.status = Article.Status.PUBLISHED
+    if when is not None:
+        article.pub_date = when
+    elif article.pub_date is None:
+        article.pub_date = timezone.now()
+    article.full_clean()
+    article.save()
+    return article
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article) -> Article:
+    article.status = Article.Status.DRAFT
+    article.full_clean()
+    article.save()
+    return article
+
+
+def _section_named(name: str) -> Section:
+    section = Section.objects.filter(name=name).first()
+    if section is None:
+        section = Section(name=name)
+        section.full_clean(exclude=["slug"])
+        section.save()
+    return section
+
+
+def cited_sources(text: str) -> list[Source]:
+    """The known sources whose name (or alias) stands as a whole word in `text`."""
+    return [
+        source for source in Source.objects.all() if any(contains_phrase(text, name) for name in source.names)
+    ]
+
+
+@transaction.atomic
+def article_import(*, parsed: ParsedArticle, key: str) -> tuple[Article, bool]:
+    """Create or update the article imported under `key`; returns it and whether it is new.
+
+    A re-import refreshes the text but keeps what editors decided since: an article they
+    unpublished stays unpublished, and sources, tags and picks they added stay.
+    """
+    article = Article.objects.filter(import_key=key).first()
+    created = article is None
+    if created:
+        article = Article(import_key=key, status=Article.Status.PUBLISHED)
+    article.title = parsed.title
+    article.slug = arabic_slugify(parsed.title, max_length=250) or "خبر"
+    article.lead = parsed.lead
+    article.body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in parsed.paragraphs)
+    article.photo_caption = parsed.caption
+    article.pub_date = timezone.make_aware(datetime.combine(parsed.pub_date, time.min))
+    article.section = _section_named(parsed.section_name)
+    article.full_clean()
+    article.save()
+    article.sources.add(*cited_sources("\n".join(parsed.paragraphs)))
+    if parsed.related_titles:
+        article.related.add(*Article.objects.filter(title__in=parsed.related_titles).exclude(pk=article.pk))
+    return article, created

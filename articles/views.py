@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from authors.models import Author
+from sources.models import Source
+
+from .models import Article
+from .selectors import related_articles, section_blocks
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = 9
+
+    def get_context_data(self, **kwargs):
+        latest = list(Article.objects.published().for_cards()[: self.latest_count])
+        return super().get_context_data(
+            lead=latest[0] if latest else None,
+            latest=latest[1:],
+            section_blocks=section_blocks(exclude=[a.pk for a in latest]),
+            **kwargs,
+        )
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .select_related("section__parent")
+            .prefetch_related(
+                "tags",
+                Prefetch("sources", queryset=Source.objects.only("name", "slug", "kind")),
+                Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        # The number finds the article; a stale or mistyped slug moves to the canonical URL.
+        if self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(related=related_articles(article=self.object), **kwargs)
+
+
+class ArticleListView(ListView):
+    """A paginated list of published articles under a heading: the base of every archive page."""
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = settings.NEWSROOM_PAGE_SIZE
+    # Cards sit under the page's h1, or under an h2 where the page has an intro first.
+    card_level = 2
+
+    def get_queryset(self):
+        return Article.objects.published().for_cards()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(card_level=self.card_level, **kwargs)
+
+
+class TagArticleListView(ArticleListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(tagged_items__tag=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from articles.views import HomeView
+
+admin.site.site_header = _("إدارة غرفة الأخبار")
+admin.site.site_title = _("غرفة الأخبار")
+admin.site.index_title = _("لوحة التحرير")
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("articles.urls")),
+    path("section/", include("sections.urls")),
+    path("source/", include("sources.urls")),
+    path("author/", include("authors.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

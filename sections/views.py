@@ -1,0 +1,21 @@
+from django.shortcuts import get_object_or_404
+
+from articles.views import ArticleListView
+
+from .models import Section
+
+
+class SectionDetailView(ArticleListView):
+    """A section's articles, with those of its sub-sections."""
+
+    template_name = "sections/section_detail.html"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(
+            Section.objects.active().select_related("parent"), slug=self.kwargs["slug"]
+        )
+        self.children = list(self.section.children.active())
+        return super().get_queryset().filter(section__in=[self.section, *self.children])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(section=self.section, children=self.children, **kwargs)

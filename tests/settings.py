@@ -1,0 +1,24 @@
+"""Test settings: the real ones, with what tests must not share with a running site."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+# Uploaded photos and their renditions go to a throw-away folder.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="newsroom-test-media-")
+
+# Unhashed names: tests render templates without running collectstatic first.
+# tests/test_static.py runs collectstatic with the production storage.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Serve static files from the apps' folders, as `make run` does, without a collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
