@@ -1,6 +1,7 @@
 """Time the public pages and count their queries on a large synthetic archive.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench .venv/bin/python bench/pages.py [--articles 20000]
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
+    .venv/bin/python bench/pages.py [--articles 20000] [--runs 50]
 
 Without DATABASE_URL it uses a throw-away SQLite file. The database named in DATABASE_URL is
 wiped and refilled. Each page is fetched once to warm up, then timed over --runs requests
