@@ -33,7 +33,9 @@ class Section(models.Model):
     )
     description = models.TextField(_("الوصف"), blank=True)
     is_active = models.BooleanField(
-        _("ظاهر"), default=True, help_text=_("الأقسام المخفية لا تظهر في القائمة ولا للقرّاء.")
+        _("ظاهر"),
+        default=True,
+        help_text=_("القسم المخفي يغيب عن القائمة والصفحة الرئيسية، وتبقى صفحته وأخباره متاحة للقرّاء."),
     )
 
     objects = SectionQuerySet.as_manager()
