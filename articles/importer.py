@@ -60,6 +60,9 @@ def parse_caption(line: str) -> tuple[str, date] | None:
 
 
 def parse_article(text: str) -> ParsedArticle:
+    if "\x00" in text:
+        # PostgreSQL cannot store NUL, and a plain-text article never has one.
+        raise MalformedArticle("contains NUL characters: not a plain-text article")
     lines = [line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()]
     if not lines:
         raise MalformedArticle("the file is empty")

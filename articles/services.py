@@ -1,5 +1,6 @@
 from datetime import datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,9 +36,18 @@ def article_unpublish(*, article: Article) -> Article:
 
 def _section_named(name: str) -> Section:
     section = Section.objects.filter(name=name).first()
+    if section is not None:
+        return section
+    slug = arabic_slugify(name, max_length=Section._meta.get_field("slug").max_length)
+    if not slug:
+        # A section page needs a non-empty URL part.
+        raise ValidationError({"section": f"the section name {name!r} has no letters or digits"})
+    # A name that differs only in punctuation or spacing ("من سوريا.") is the same section;
+    # creating it again would break the unique slug.
+    section = Section.objects.filter(slug=slug).first()
     if section is None:
-        section = Section(name=name)
-        section.full_clean(exclude=["slug"])
+        section = Section(name=name, slug=slug)
+        section.full_clean()
         section.save()
     return section
 

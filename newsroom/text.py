@@ -46,7 +46,9 @@ def arabic_slugify(text: str, max_length: int = 200) -> str:
     text = _STRIP.sub("", text).translate(_DIGITS)
     slug = slugify(text, allow_unicode=True)
     if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0]
+        # The hyphen just past the limit counts too: a word ending exactly at the limit stays.
+        cut = slug.rfind("-", 0, max_length + 1)
+        slug = slug[:cut] if cut > 0 else slug[:max_length]
     return slug
 
 

@@ -1,0 +1,206 @@
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from articles.models import Article
+from authors.models import Author
+from sections.models import Section
+from sources.models import Source
+
+SEED_KEY = "000_d071b9ecd2bf7f2d"
+SEED_TITLE = "التحالف الدولي يرسل تعزيزات عسكرية جديدة لقتال تنظيم داعش في دير الزور"
+DRAFT_TITLE = "ماذا نعرف عن معارك شرق الفرات؟"
+
+
+def load_demo() -> str:
+    stdout = io.StringIO()
+    call_command("load_demo", stdout=stdout, stderr=io.StringIO())
+    return stdout.getvalue()
+
+
+class DemoMediaMixin:
+    """Each class gets a media folder of its own, so the files counted are the demo's only."""
+
+    @classmethod
+    def setUpClass(cls):
+        media = tempfile.mkdtemp(prefix="newsroom-demo-media-")
+        cls.addClassCleanup(shutil.rmtree, media, ignore_errors=True)
+        # Entered before TestCase.setUpClass, which runs setUpTestData.
+        cls.enterClassContext(override_settings(MEDIA_ROOT=media))
+        # imagekit remembers in the cache which renditions exist; those were in another folder.
+        cache.clear()
+        cls.media_root = Path(media)
+        super().setUpClass()
+
+    def media_files(self) -> list[str]:
+        return sorted(str(p.relative_to(self.media_root)) for p in self.media_root.rglob("*") if p.is_file())
+
+
+class LoadDemoContentTests(DemoMediaMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = load_demo()
+        cls.seed = Article.objects.get(import_key=SEED_KEY)
+
+    def test_creates_the_seed_sources_with_their_kinds(self):
+        self.assertQuerySetEqual(
+            Source.objects.order_by("name").values_list("name", "kind"),
+            [
+                ("أعماق", Source.Kind.ARMED_GROUP),
+                ("دير الزور 24", Source.Kind.LOCAL_NETWORK),
+                ("سانا", Source.Kind.STATE_MEDIA),
+                ("فرات بوست", Source.Kind.LOCAL_NETWORK),
+            ],
+        )
+
+    def test_sources_say_who_is_behind_them(self):
+        notes = dict(Source.objects.values_list("name", "note"))
+        self.assertIn("وكالة الأنباء الرسمية التابعة للحكومة السورية", notes["سانا"])
+        self.assertIn("تنظيم داعش", notes["أعماق"])
+        self.assertIn("دير الزور", notes["فرات بوست"])
+        self.assertIn("دير الزور", notes["دير الزور 24"])
+        self.assertEqual(Source.objects.get(name="سانا").website, "https://sana.sy")
+
+    def test_source_page_shows_its_kind_and_note(self):
+        response = self.client.get(Source.objects.get(name="أعماق").get_absolute_url())
+        self.assertContains(response, "إعلام جماعة مسلحة")
+        self.assertContains(response, "وكالة الدعاية التابعة لتنظيم داعش")
+        self.assertContains(response, SEED_TITLE)
+
+    def test_creates_the_sections_with_one_sub_section(self):
+        self.assertQuerySetEqual(
+            Section.objects.values_list("name", "parent__name"),
+            [("من سوريا", None), ("المنطقة الشرقية", "من سوريا"), ("عربي ودولي", None), ("تقارير", None)],
+        )
+
+    def test_creates_the_authors(self):
+        self.assertQuerySetEqual(
+            Author.objects.order_by("name").values_list("name", flat=True),
+            ["أحمد الخطيب", "فريق التحرير", "ليلى العلي"],
+        )
+        self.assertFalse(Author.objects.filter(bio="").exists())
+
+    def test_at_least_ten_published_articles_and_one_draft(self):
+        self.assertGreaterEqual(Article.objects.published().count(), 10)
+        self.assertQuerySetEqual(
+            Article.objects.filter(status=Article.Status.DRAFT).values_list("title", flat=True), [DRAFT_TITLE]
+        )
+
+    def test_every_section_has_published_articles(self):
+        for section in Section.objects.all():
+            with self.subTest(section=section.name):
+                self.assertTrue(Article.objects.published().filter(section=section).exists())
+
+    def test_every_published_article_has_a_photo_with_renditions_on_disk(self):
+        for article in Article.objects.published():
+            with self.subTest(article=article.title):
+                self.assertTrue(article.photo)
+                self.assertTrue(default_storage.exists(article.photo.name))
+                self.assertTrue(article.photo_alt)
+                for size, spec in (("card", article.photo_card), ("large", article.photo_large)):
+                    self.assertTrue(article.photo_url(size))
+                    self.assertTrue((self.media_root / spec.name).is_file(), spec.name)
+
+    def test_seed_article_is_the_imported_file(self):
+        self.assertEqual(self.seed.title, SEED_TITLE)
+        self.assertEqual(self.seed.section.name, "من سوريا")
+        self.assertEqual(self.seed.body.count("<p>"), 14)
+        self.assertTrue(self.seed.is_published())
+
+    def test_seed_article_cites_its_four_sources(self):
+        self.assertQuerySetEqual(
+            self.seed.sources.order_by("name").values_list("name", flat=True),
+            ["أعماق", "دير الزور 24", "سانا", "فرات بوست"],
+        )
+
+    def test_seed_article_page_shows_related_news(self):
+        response = self.client.get(self.seed.get_absolute_url())
+        self.assertContains(
+            response, '<h2 id="related-title" class="block-title">أخبار متعلقة</h2>', html=True
+        )
+        related = response.context["related"]
+        self.assertGreaterEqual(len(related), 2)
+        self.assertNotIn(self.seed, related)
+        # The editor's picks come first.
+        self.assertEqual(
+            {article.title for article in related[:2]},
+            {
+                "مقتل مدنيين بينهم كوادر طبية باستهداف مشفى في بلدة الشعفة",
+                "التحالف ينفي استهداف المدنيين في منطقة هجين",
+            },
+        )
+        for article in related:
+            self.assertContains(response, article.get_absolute_url())
+        self.assertNotContains(response, DRAFT_TITLE)
+
+    def test_seed_article_page_shows_its_photo_and_sources(self):
+        response = self.client.get(self.seed.get_absolute_url())
+        self.assertContains(response, self.seed.photo_url("large"))
+        self.assertContains(response, "<bdi>دير الزور 24</bdi>")
+
+    def test_draft_is_hidden_from_readers(self):
+        draft = Article.objects.get(title=DRAFT_TITLE)
+        self.assertEqual(self.client.get(draft.get_absolute_url()).status_code, 404)
+        self.assertNotContains(self.client.get("/"), DRAFT_TITLE)
+
+    def test_reports_what_it_loaded(self):
+        self.assertIn(
+            f"Demo content: {Article.objects.count()} articles, 4 sections, 4 sources, 3 authors.",
+            self.output,
+        )
+
+    def test_running_again_adds_nothing(self):
+        def counts():
+            return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+        before, files_before = counts(), self.media_files()
+        load_demo()
+        self.assertEqual(counts(), before)
+        self.assertEqual(self.media_files(), files_before)
+        self.assertEqual(Article.objects.get(import_key=SEED_KEY).photo.name, self.seed.photo.name)
+
+    def test_running_again_keeps_editors_changes(self):
+        Article.objects.filter(import_key__in=[SEED_KEY, "demo-01"]).update(status=Article.Status.DRAFT)
+        Source.objects.filter(name="سانا").update(note="ملاحظة المحرر")
+        load_demo()
+        self.assertQuerySetEqual(
+            Article.objects.filter(import_key__in=[SEED_KEY, "demo-01"]).values_list("status", flat=True),
+            [Article.Status.DRAFT, Article.Status.DRAFT],
+        )
+        self.assertEqual(Source.objects.get(name="سانا").note, "ملاحظة المحرر")
+
+
+class DemoEditorTests(DemoMediaMixin, TestCase):
+    def test_creates_a_demo_superuser_when_there_is_no_user(self):
+        output = load_demo()
+        editor = get_user_model().objects.get()
+        self.assertEqual(editor.username, "editor")
+        self.assertTrue(editor.is_superuser and editor.is_staff and editor.is_active)
+        self.assertTrue(editor.check_password("newsroom-demo"))
+        self.assertIn("user 'editor', password 'newsroom-demo'", output)
+
+    def test_demo_editor_can_log_in_to_the_admin(self):
+        load_demo()
+        self.assertTrue(self.client.login(username="editor", password="newsroom-demo"))
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+    def test_no_demo_user_when_an_account_exists(self):
+        get_user_model().objects.create_user("layla", password="a-real-password-1")
+        output = load_demo()
+        self.assertQuerySetEqual(get_user_model().objects.values_list("username", flat=True), ["layla"])
+        self.assertIn("log in at /admin/ with yours", output)
+        self.assertNotIn("newsroom-demo", output)
+
+    def test_second_run_does_not_make_another_editor(self):
+        load_demo()
+        output = load_demo()
+        self.assertEqual(get_user_model().objects.count(), 1)
+        self.assertIn("Accounts already exist", output)
