@@ -557,6 +557,10 @@ class BrokenFileTests(ImportFilesMixin, TestCase):
     def test_missing_file(self):
         self.assertImportFails(self.folder / "missing.txt", "no such file")
 
+    def test_folder_without_txt_files(self):
+        self.write("notes.md", "ليس خبراً")
+        self.assertImportFails(self.folder, "a folder with no .txt files")
+
     def test_no_lead(self):
         self.assertImportFails(self.write("a.txt", article_text(lead=None)), "no lead")
 

@@ -14,10 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path)
 
     def handle(self, *args, paths, **options):
-        files = [f for path in paths for f in (sorted(path.glob("*.txt")) if path.is_dir() else [path])]
+        files = self._files(paths)
         failed = 0
         for path in files:
             try:
+                if path.is_dir():
+                    raise MalformedArticle("a folder with no .txt files")
                 article, created = article_import(parsed=parse_article(self._read(path)), key=path.stem)
             except (MalformedArticle, ValidationError) as error:
                 failed += 1
@@ -27,6 +29,13 @@ class Command(BaseCommand):
             self.stdout.write(f"{path}: {verb} article {article.pk} ({article.pub_date:%Y-%m-%d})")
         if failed:
             raise CommandError(f"{failed} of {len(files)} files could not be imported.")
+
+    @staticmethod
+    def _files(paths: list[Path]) -> list[Path]:
+        """The files to import: a folder stands for its .txt files, or for itself when it has none."""
+        return [
+            f for path in paths for f in ((sorted(path.glob("*.txt")) or [path]) if path.is_dir() else [path])
+        ]
 
     @staticmethod
     def _read(path: Path) -> str:
