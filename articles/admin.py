@@ -1,12 +1,15 @@
+import re
+
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminTextareaWidget, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
-from taggit.utils import parse_tags
+
+from newsroom.text import arabic_slugify
 
 from .models import Article
 from .services import article_publish, article_unpublish
@@ -30,6 +33,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
+        widgets = {"lead": AdminTextareaWidget(attrs={"rows": 3})}
         fields = [
             "title",
             "slug",
@@ -49,10 +53,16 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        # The Arabic comma is what editors type on an Arabic keyboard.
-        typed = parse_tags(cleaned.get("new_tags", "").replace("،", ","))
+        # Only commas separate tags, the Arabic one being what editors type on an Arabic
+        # keyboard. (taggit's parse_tags splits comma-less input at spaces, which would turn
+        # a lone "دير الزور" into two tags.)
+        names = re.split("[,،]", cleaned.get("new_tags", ""))
+        typed = list(dict.fromkeys(" ".join(name.split()) for name in names if name.strip()))
         if any(len(name) > 100 for name in typed):
             raise ValidationError({"new_tags": _("الوسم الواحد لا يزيد على 100 حرف.")})
+        # A tag page needs a URL: taggit gives a tag of punctuation or emoji alone an empty slug.
+        if any(not arabic_slugify(name) for name in typed):
+            raise ValidationError({"new_tags": _("كل وسم يحتاج إلى حرف أو رقم واحد على الأقل.")})
         cleaned["tags"] = [*cleaned.get("tags", []), *typed]
         return cleaned
 
@@ -70,6 +80,10 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["section", "sources", "authors", "related"]
     readonly_fields = ["photo_preview", "created", "updated"]
     actions = ["publish", "unpublish"]
+
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (_("التصنيف"), {"fields": ["section", "tags", "new_tags", "sources", "authors", "related"]}),
