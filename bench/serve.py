@@ -20,7 +20,8 @@ from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from whitenoise import WhiteNoise  # noqa: E402
 
-application = WhiteNoise(get_wsgi_application())
+# autorefresh: photo renditions are written after start-up, when first asked for.
+application = WhiteNoise(get_wsgi_application(), autorefresh=True)
 application.add_files(str(settings.MEDIA_ROOT), prefix=settings.MEDIA_URL)
 
 
