@@ -1,5 +1,6 @@
 import logging
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
@@ -45,16 +46,32 @@ def validate_photo_size(photo):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """The one way public code reads articles: published and whose time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, pub_date__lte=timezone.now())
+        """The one way public code reads articles: published, or scheduled and whose time has
+        come, so readers see a scheduled story at its minute even if publish_due has not run."""
+        return self.filter(status__in=Article.PUBLIC_STATUSES, pub_date__lte=timezone.now())
+
+    def editable_by(self, user):
+        """The articles `user` may change: all for editors, a writer's own drafts otherwise."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        return self.filter(created_by=user, status=Article.Status.DRAFT)
 
     def for_cards(self):
         """Only what a list card shows, with its section, in one query."""
         return self.select_related("section").only(
-            "title", "slug", "lead", "pub_date", "photo", "photo_alt", "section__name", "section__slug"
+            "title",
+            "slug",
+            "lead",
+            "pub_date",
+            "photo",
+            "photo_alt",
+            "photo_is_graphic",
+            "section__name",
+            "section__slug",
         )
 
 
+@reversion.register()
 class TaggedArticle(TaggedItemBase):
     """A direct foreign key instead of taggit's generic relation, so tag joins stay indexed."""
 
@@ -66,10 +83,18 @@ class TaggedArticle(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")]
 
 
+# Revisions keep the tags with the text, so restoring one brings its tags back. Corrections
+# and workflow history are not followed: restoring an old text must not erase them.
+@reversion.register(follow=["tagged_items"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("مسودة")
+        REVIEW = "review", _("بانتظار المراجعة")
+        SCHEDULED = "scheduled", _("مجدول")
         PUBLISHED = "published", _("منشور")
+        ARCHIVED = "archived", _("مؤرشف")
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     title = models.CharField(_("العنوان"), max_length=250)
     slug = models.SlugField(
@@ -126,7 +151,48 @@ class Article(models.Model):
         source="photo", processors=[ResizeToFill(480, 270)], format="WEBP", options={"quality": 65}
     )
     status = models.CharField(_("الحالة"), max_length=10, choices=Status, default=Status.DRAFT)
-    pub_date = models.DateTimeField(_("تاريخ النشر"), default=timezone.now)
+    pub_date = models.DateTimeField(
+        _("تاريخ النشر"),
+        default=timezone.now,
+        help_text=_("موعد في المستقبل يجعل النشر مجدولاً."),
+    )
+    planned_for = models.DateField(
+        _("موعد مخطط"),
+        null=True,
+        blank=True,
+        help_text=_("اليوم الذي يُتوقع نشر المسودة فيه، ليظهر في تقويم التحرير."),
+    )
+    verification = models.ForeignKey(
+        "VerificationLabel",
+        verbose_name=_("تنبيه التحقق"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    photo_is_graphic = models.BooleanField(
+        _("صورة قاسية"),
+        default=False,
+        help_text=_("تُعرض الصورة مموّهة خلف تحذير، ولا تظهر إلا إذا طلبها القارئ."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("أنشأه"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("آخر من عدّله"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     import_key = models.CharField(
         _("مفتاح الاستيراد"),
         max_length=150,
@@ -146,6 +212,10 @@ class Article(models.Model):
         verbose_name_plural = _("الأخبار")
         ordering = ["-pub_date", "-id"]
         get_latest_by = "pub_date"
+        permissions = [
+            ("publish_article", _("يمكنه نشر الأخبار وجدولتها وإلغاء نشرها وأرشفتها")),
+            ("edit_any_article", _("يمكنه تعديل أخبار الآخرين")),
+        ]
         indexes = [
             # Both end in -id, the ordering's tie-breaker, so a page of the newest is read
             # straight off the index instead of sorting the archive.
@@ -169,7 +239,22 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.pub_date <= timezone.now()
+        return self.status in self.PUBLIC_STATUSES and self.pub_date <= timezone.now()
+
+    def is_editable_by(self, user) -> bool:
+        """Editors change any article; a writer only their own, and only while it is a draft.
+        The same rule as ArticleQuerySet.editable_by, for one article already loaded."""
+        if user.has_perm("articles.edit_any_article"):
+            return True
+        return self.created_by_id == user.pk and self.status == self.Status.DRAFT
+
+    def get_preview_url(self):
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    def can_be_previewed_by(self, user) -> bool:
+        return user.is_authenticated and (
+            user.has_perm("articles.edit_any_article") or self.created_by_id == user.pk
+        )
 
     def photo_url(self, size: str) -> str:
         """URL of the "card" or "large" rendition, or "" when there is no usable photo.
@@ -185,3 +270,84 @@ class Article(models.Model):
         except (OSError, ValueError):
             logger.warning("Article %s: photo %s cannot be rendered", self.pk, self.photo.name)
             return ""
+
+
+class Transition(models.Model):
+    """One step of an article through the workflow: who moved it, when, and why."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("الخبر"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(_("من"), max_length=10, choices=Article.Status)
+    to_status = models.CharField(_("إلى"), max_length=10, choices=Article.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("بواسطة"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("فارغ حين ينشر النظام خبراً مجدولاً في موعده."),
+    )
+    at = models.DateTimeField(_("في"), default=timezone.now)
+    note = models.TextField(_("ملاحظة"), blank=True)
+
+    class Meta:
+        verbose_name = _("انتقال")
+        verbose_name_plural = _("سجل الانتقالات")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} ← {self.get_to_status_display()}"
+
+
+class Correction(models.Model):
+    """A dated correction or update note that readers see at the end of the article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("تصحيح")
+        UPDATE = "update", _("تحديث")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("الخبر"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("النوع"), max_length=10, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(_("النص"))
+    created_at = models.DateTimeField(_("التاريخ"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("كتبه"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("تصحيح أو تحديث")
+        verbose_name_plural = _("التصحيحات والتحديثات")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:50]}"
+
+
+class VerificationLabel(models.Model):
+    """A caution readers see on an article, chosen by an editor from this managed list."""
+
+    text = models.CharField(
+        _("النص"),
+        max_length=250,
+        unique=True,
+        help_text=_("كما يراه القرّاء، مثل: لم يتسنَّ لنا التحقق من صحة هذه المعلومات بشكل مستقل."),
+    )
+    is_active = models.BooleanField(_("متاح للاختيار"), default=True)
+
+    class Meta:
+        verbose_name = _("تنبيه تحقق")
+        verbose_name_plural = _("تنبيهات التحقق")
+        ordering = ["text"]
+
+    def __str__(self):
+        return self.text

@@ -13,27 +13,6 @@ from .importer import ParsedArticle
 from .models import Article
 
 
-@transaction.atomic
-def article_publish(*, article: Article, when: datetime | None = None) -> Article:
-    """Publish now, or at `when`; an already set publication time is kept unless `when` is given."""
-    article.status = Article.Status.PUBLISHED
-    if when is not None:
-        article.pub_date = when
-    elif article.pub_date is None:
-        article.pub_date = timezone.now()
-    article.full_clean()
-    article.save()
-    return article
-
-
-@transaction.atomic
-def article_unpublish(*, article: Article) -> Article:
-    article.status = Article.Status.DRAFT
-    article.full_clean()
-    article.save()
-    return article
-
-
 def _section_named(name: str) -> Section:
     section = Section.objects.filter(name=name).first()
     if section is not None:
@@ -77,6 +56,7 @@ def article_import(*, parsed: ParsedArticle, key: str) -> tuple[Article, bool]:
     article.photo_caption = parsed.caption
     article.pub_date = timezone.make_aware(datetime.combine(parsed.pub_date, time.min))
     article.section = _section_named(parsed.section_name)
+    article.last_edited_by = None  # the importer, not the last person who saved it
     article.full_clean()
     article.save()
     article.sources.add(*cited_sources("\n".join(parsed.paragraphs)))

@@ -46,12 +46,14 @@ INSTALLED_APPS = [
     "taggit",
     "imagekit",
     "django_prose_editor",
+    "reversion",
     "crispy_forms",
     "crispy_bootstrap5",
     "sections",
     "sources",
     "authors",
     "articles",
+    "editorial",
 ]
 
 MIDDLEWARE = [

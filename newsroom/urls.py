@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from articles import presence
 from articles.views import HomeView
 
 admin.site.site_header = _("إدارة غرفة الأخبار")
@@ -16,6 +17,8 @@ urlpatterns = [
     path("section/", include("sections.urls")),
     path("source/", include("sources.urls")),
     path("author/", include("authors.urls")),
+    path("admin/editorial/", include("editorial.urls")),
+    path("admin/articles/article/<int:pk>/presence/", presence.heartbeat, name="article_presence"),
     path("admin/", admin.site.urls),
 ]
 

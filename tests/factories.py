@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 from itertools import count
 
+from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -55,6 +56,34 @@ def make_article(
     if authors:
         article.authors.add(*authors)
     return article
+
+
+def make_user(role: str | None = None, **fields) -> User:
+    """A staff member in `role` (a group name from editorial.roles), as the data migration
+    made it: the role's real permissions, not a hand-picked set."""
+    password = fields.pop("password", "irrelevant")
+    fields.setdefault("username", f"user{next(_numbers)}")
+    fields.setdefault("is_staff", True)
+    user = User.objects.create_user(password=password, **fields)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def inline_management_data() -> dict[str, str]:
+    """The management forms of the article admin's inlines (corrections and the workflow
+    history), empty: the admin refuses an article form posted without them."""
+    data = {}
+    for prefix in ("corrections", "transitions"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
 
 
 def image_upload(name: str = "photo.jpg", size=(800, 450), fmt: str = "JPEG") -> SimpleUploadedFile:

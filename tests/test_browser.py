@@ -1,15 +1,18 @@
-"""An editor writes an article in the admin with a real browser; a reader on a phone reads it."""
+"""Editors and writers work in the admin with a real browser; a reader on a phone reads the result."""
 
+import importlib
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from articles.models import Article
+from editorial.roles import EDITORS, WRITERS, grant
 from newsroom.text import arabic_slugify
 
-from .factories import make_section
+from .factories import make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +21,24 @@ LEAD = "قالت مصادر محلية إن القصف استهدف أطراف �
 BODY = "شهدت بلدة هجين صباح اليوم قصفاً مدفعياً مكثفاً، وأفاد سكان بنزوح عشرات العائلات نحو القرى المجاورة."
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def roles():
+    # These tests run in transactions that end in a flush, and a flush takes the groups the
+    # editorial data migration made with it; put them back exactly as that migration has them.
+    migration = importlib.import_module("editorial.migrations.0001_roles")
+    for role, permissions in migration.ROLE_PERMISSIONS.items():
+        grant(django_apps, role, permissions)
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_have_text("إدارة غرفة الأخبار")
 
 
 def watch_for_errors(page) -> list[str]:
@@ -68,18 +89,14 @@ def text_line_boxes(page, selector: str) -> list[dict]:
 
 
 def test_editor_publishes_article_and_reader_reads_it_on_a_phone(live_server, browser, artifacts_dir):
-    User.objects.create_superuser("editor", "editor@example.com", "correct horse battery")
+    User.objects.create_superuser("editor", "editor@example.com", PASSWORD)
     section = make_section("أخبار سوريا")
 
     # The editor, at a desk.
     editor = browser.new_context(viewport=DESKTOP, locale="ar")
     page = editor.new_page()
     errors = watch_for_errors(page)
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_have_text("إدارة غرفة الأخبار")
+    log_in(page, live_server, "editor")
 
     page.locator("a.addlink[href$='/articles/article/add/']").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
@@ -97,15 +114,15 @@ def test_editor_publishes_article_and_reader_reads_it_on_a_phone(live_server, br
     expect(body_editor).to_contain_text(BODY)
     pick_autocomplete(page, "section", "سوريا", "أخبار سوريا")
     page.fill("#id_new_tags", "دير الزور، هجين")
-    page.select_option("#id_status", Article.Status.PUBLISHED)
 
     page.screenshot(path=artifacts_dir / "admin-add-article-1280.png", full_page=True)
     page.set_viewport_size(PHONE)
     page.screenshot(path=artifacts_dir / "admin-add-article-390.png", full_page=True)
     page.set_viewport_size(DESKTOP)
 
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist .success")).to_contain_text(TITLE)
+    # The status is not a form field: the article is published by the workflow's button.
+    page.get_by_role("button", name="نشر الآن").click()
+    expect(page.locator(".messagelist .success").first).to_contain_text(TITLE)
     assert errors == [], errors
 
     article = Article.objects.get(title=TITLE)
@@ -149,5 +166,76 @@ def test_editor_publishes_article_and_reader_reads_it_on_a_phone(live_server, br
     page.set_viewport_size(DESKTOP)
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     page.screenshot(path=artifacts_dir / "article-1280.png", full_page=True)
+    assert errors == [], errors
+    reader.close()
+
+
+def test_writer_submits_editor_publishes_and_reader_reads(live_server, browser, artifacts_dir, roles):
+    make_user(WRITERS, username="writer", password=PASSWORD)
+    make_user(EDITORS, username="editor", password=PASSWORD)
+    make_section("أخبار سوريا")
+
+    # The writer drafts the story and hands it over.
+    writer = browser.new_context(viewport=DESKTOP, locale="ar")
+    page = writer.new_page()
+    errors = watch_for_errors(page)
+    log_in(page, live_server, "writer")
+    page.locator("a.addlink[href$='/articles/article/add/']").click()
+    page.fill("#id_title", TITLE)
+    page.keyboard.press("Tab")
+    page.fill("#id_lead", LEAD)
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type(BODY)
+    pick_autocomplete(page, "section", "سوريا", "أخبار سوريا")
+    # A writer cannot publish: the only workflow move on offer is the hand-over.
+    workflow = page.locator(".workflow-actions button")
+    expect(workflow).to_have_text(["إرسال للمراجعة"])
+    page.screenshot(path=artifacts_dir / "workflow-writer-submits-1280.png", full_page=True)
+    workflow.click()
+    expect(page.locator(".messagelist .success").first).to_contain_text("بانتظار المراجعة")
+    assert errors == [], errors
+    writer.close()
+
+    article = Article.objects.get(title=TITLE)
+    assert article.status == Article.Status.REVIEW
+    assert article.created_by.username == "writer"
+
+    # The editor finds it in the list and publishes it.
+    editor = browser.new_context(viewport=DESKTOP, locale="ar")
+    page = editor.new_page()
+    errors = watch_for_errors(page)
+    log_in(page, live_server, "editor")
+    page.goto(f"{live_server.url}/admin/articles/article/?status__exact=review")
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.locator("#id_title")).to_have_value(TITLE)
+    # The hand-over is on record, with who made it.
+    history = page.locator("#transitions-group")
+    expect(history).to_contain_text("writer")
+    expect(history).to_contain_text("بانتظار المراجعة")
+    page.screenshot(path=artifacts_dir / "workflow-editor-reviews-1280.png", full_page=True)
+    page.get_by_role("button", name="نشر الآن").click()
+    expect(page.locator(".messagelist .success").first).to_contain_text("منشور")
+    assert errors == [], errors
+    editor.close()
+
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_published()
+    assert list(article.transitions.values_list("to_status", "by__username")) == [
+        (Article.Status.PUBLISHED, "editor"),
+        (Article.Status.REVIEW, "writer"),
+    ]
+
+    # A reader, not logged in, finds it on the public site.
+    reader = browser.new_context(viewport=PHONE, locale="ar")
+    page = reader.new_page()
+    errors = watch_for_errors(page)
+    page.goto(f"{live_server.url}/news/")
+    page.get_by_role("link", name=TITLE).first.click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.locator(".article-body")).to_contain_text(BODY)
+    expect(page.locator(".preview-banner")).to_have_count(0)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.screenshot(path=artifacts_dir / "workflow-reader-reads-390.png", full_page=True)
     assert errors == [], errors
     reader.close()
