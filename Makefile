@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_demo
 	@echo
 	@echo "  Site:  http://$(HOST):$(PORT)/"
-	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (demo login: editor / newsroom-demo, if make run created it)"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (demo logins: admin, editor, writer, moderator / newsroom-demo, if make run created them)"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -28,14 +29,18 @@ class HomeView(TemplateView):
 class ArticleDetailView(DetailView):
     context_object_name = "article"
 
+    def readable(self):
+        return Article.objects.published()
+
     def get_queryset(self):
         return (
-            Article.objects.published()
-            .select_related("section__parent")
+            self.readable()
+            .select_related("section__parent", "verification")
             .prefetch_related(
                 "tags",
                 Prefetch("sources", queryset=Source.objects.only("name", "slug", "kind")),
                 Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+                "corrections",
             )
         )
 
@@ -49,6 +54,26 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(related=related_articles(article=self.object), **kwargs)
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """Any article as readers would see it, for editors and its writer; 404 for everyone else,
+    so a draft's existence is not given away."""
+
+    template_name = "articles/article_detail.html"
+
+    def readable(self):
+        return Article.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.object.can_be_previewed_by(request.user):
+            raise Http404
+        if self.object.is_published():
+            # Readers see it now (published, or scheduled and due): a banner saying "not
+            # published" would be wrong, so show the real page.
+            return redirect(self.object)
+        return self.render_to_response(self.get_context_data(object=self.object, preview=True))
 
 
 class ArticleListView(ListView):

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
-from articles.models import Article
+from articles.models import Article, Correction
 from authors.models import Author
 from sections.models import Section
 from sources.models import Source
@@ -84,9 +84,37 @@ class LoadDemoContentTests(DemoMediaMixin, TestCase):
     def test_creates_the_authors(self):
         self.assertQuerySetEqual(
             Author.objects.order_by("name").values_list("name", flat=True),
-            ["أحمد الخطيب", "فريق التحرير", "ليلى العلي"],
+            ["أحمد الخطيب", "فريق التحرير", "ليلى العلي", "مراسل في دير الزور"],
         )
         self.assertFalse(Author.objects.filter(bio="").exists())
+
+    def test_a_story_carries_a_desk_byline_whose_real_name_stays_off_its_pages(self):
+        desk = Author.objects.get(name="مراسل في دير الزور")
+        self.assertEqual(desk.kind, Author.Kind.DESK)
+        self.assertTrue(desk.real_name)
+        story = Article.objects.published().get(authors=desk)
+        for url in (story.get_absolute_url(), desk.get_absolute_url()):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "<bdi>مراسل في دير الزور</bdi>")
+                self.assertNotContains(response, desk.real_name)
+
+    def test_the_story_resting_on_amaq_footage_carries_the_verification_label(self):
+        label = "لم يتسنَّ لنا التحقق من صحة هذه المعلومات بشكل مستقل"
+        story = Article.objects.get(verification__text=label)
+        self.assertIn("أعماق", story.body)
+        self.assertContains(self.client.get(story.get_absolute_url()), label)
+
+    def test_seed_article_has_a_correction_then_an_update(self):
+        corrections = list(self.seed.corrections.all())
+        self.assertEqual([c.kind for c in corrections], [Correction.Kind.CORRECTION, Correction.Kind.UPDATE])
+        for correction in corrections:
+            self.assertGreater(correction.created_at, self.seed.pub_date)
+        # Shown as last modified by its latest correction, not by the moment the demo loaded.
+        self.assertEqual(self.seed.updated, corrections[-1].created_at)
+        response = self.client.get(self.seed.get_absolute_url())
+        self.assertContains(response, "تصحيحات وتحديثات")
+        self.assertContains(response, "آخر تحديث:")
 
     def test_at_least_ten_published_articles_and_one_draft(self):
         self.assertGreaterEqual(Article.objects.published().count(), 10)
@@ -153,7 +181,7 @@ class LoadDemoContentTests(DemoMediaMixin, TestCase):
 
     def test_reports_what_it_loaded(self):
         self.assertIn(
-            f"Demo content: {Article.objects.count()} articles, 4 sections, 4 sources, 3 authors.",
+            f"Demo content: {Article.objects.count()} articles, 4 sections, 4 sources, 4 authors.",
             self.output,
         )
 
@@ -178,19 +206,45 @@ class LoadDemoContentTests(DemoMediaMixin, TestCase):
         self.assertEqual(Source.objects.get(name="سانا").note, "ملاحظة المحرر")
 
 
-class DemoEditorTests(DemoMediaMixin, TestCase):
-    def test_creates_a_demo_superuser_when_there_is_no_user(self):
-        output = load_demo()
-        editor = get_user_model().objects.get()
-        self.assertEqual(editor.username, "editor")
-        self.assertTrue(editor.is_superuser and editor.is_staff and editor.is_active)
-        self.assertTrue(editor.check_password("newsroom-demo"))
-        self.assertIn("user 'editor', password 'newsroom-demo'", output)
+class DemoAccountsTests(DemoMediaMixin, TestCase):
+    ROLES = {"writer": "كتّاب", "editor": "محررون", "moderator": "مشرفون"}
 
-    def test_demo_editor_can_log_in_to_the_admin(self):
+    def test_creates_one_staff_account_per_role_and_an_admin_when_there_is_no_user(self):
+        output = load_demo()
+        users = get_user_model().objects.order_by("username")
+        self.assertQuerySetEqual(
+            users.values_list("username", flat=True), ["admin", "editor", "moderator", "writer"]
+        )
+        for user in users:
+            with self.subTest(user=user.username):
+                self.assertTrue(user.is_staff and user.is_active)
+                self.assertTrue(user.check_password("newsroom-demo"))
+                self.assertIn(f"  {user.username} ", output)
+                if user.username == "admin":
+                    self.assertTrue(user.is_superuser)
+                else:
+                    self.assertFalse(user.is_superuser)
+                    self.assertQuerySetEqual(
+                        user.groups.values_list("name", flat=True), [self.ROLES[user.username]]
+                    )
+        self.assertIn("password 'newsroom-demo'", output)
+
+    def test_demo_editor_is_an_editor_not_a_superuser(self):
         load_demo()
-        self.assertTrue(self.client.login(username="editor", password="newsroom-demo"))
-        self.assertEqual(self.client.get("/admin/").status_code, 200)
+        editor = get_user_model().objects.get(username="editor")
+        self.assertTrue(editor.has_perm("articles.publish_article"))
+        self.assertTrue(editor.has_perm("articles.add_correction"))
+        self.assertFalse(editor.has_perm("auth.change_user"))
+        writer = get_user_model().objects.get(username="writer")
+        self.assertFalse(writer.has_perm("articles.publish_article"))
+
+    def test_every_demo_account_can_log_in_to_the_admin(self):
+        load_demo()
+        for username in ["admin", *self.ROLES]:
+            with self.subTest(username=username):
+                self.assertTrue(self.client.login(username=username, password="newsroom-demo"))
+                self.assertEqual(self.client.get("/admin/").status_code, 200)
+                self.client.logout()
 
     def test_no_demo_user_when_an_account_exists(self):
         get_user_model().objects.create_user("layla", password="a-real-password-1")
@@ -199,8 +253,8 @@ class DemoEditorTests(DemoMediaMixin, TestCase):
         self.assertIn("log in at /admin/ with yours", output)
         self.assertNotIn("newsroom-demo", output)
 
-    def test_second_run_does_not_make_another_editor(self):
+    def test_second_run_makes_no_more_accounts(self):
         load_demo()
         output = load_demo()
-        self.assertEqual(get_user_model().objects.count(), 1)
+        self.assertEqual(get_user_model().objects.count(), 4)
         self.assertIn("Accounts already exist", output)

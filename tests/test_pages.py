@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction, VerificationLabel
 from articles.selectors import related_articles
 from articles.templatetags.news import levantine_date
 
@@ -662,7 +662,7 @@ class QueryCountTests(TestCase):
         section = make_section()
         few = make_article(section=section, tags=["وسم"], sources=[make_source()], authors=[make_author()])
         few.related.add(make_article(section=make_section()))
-        self.assertPageQueries(7, few.get_absolute_url())
+        self.assertPageQueries(8, few.get_absolute_url())
 
         tags = [f"وسم {n}" for n in range(8)]
         sources = [make_source() for _ in range(5)]
@@ -672,10 +672,14 @@ class QueryCountTests(TestCase):
             sources=sources,
             authors=[make_author() for _ in range(4)],
             photo=image_upload(size=(160, 90)),
+            photo_is_graphic=True,
+            verification=VerificationLabel.objects.create(text="لم يتسنَّ لنا التحقق من صحة هذه المعلومات"),
         )
+        for n in range(4):
+            many.corrections.create(kind=Correction.Kind.UPDATE, text=f"تحديث {n}")
         many.related.add(*self.make_articles(5, section=make_section(), with_photos=True))
         self.make_articles(3, section=make_section(), tags=tags[:2], sources=sources[:1], with_photos=True)
-        response = self.assertPageQueries(7, many.get_absolute_url())
+        response = self.assertPageQueries(8, many.get_absolute_url())
         self.assertEqual(len(response.context["related"]), 6)
         self.assertContains(response, '<a class="chip"', count=8 + 5)
 

@@ -12,22 +12,30 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
 from articles.importer import parse_article
-from articles.models import Article
+from articles.models import Article, Correction, VerificationLabel
 from articles.services import article_import, cited_sources
 from authors.models import Author
+from editorial.roles import EDITORS, MODERATORS, WRITERS
 from sections.models import Section
 from sources.models import Source
 
 # A copy of ../shared/seeds/000_d071b9ecd2bf7f2d.txt, so the demo loads on a machine without it.
 SEED = Path(__file__).resolve().parents[2] / "demo" / "000_d071b9ecd2bf7f2d.txt"
-DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "newsroom-demo"
+# (username, role, what they do): one account per newsroom role, so each can be tried out.
+DEMO_ACCOUNTS = [
+    ("writer", WRITERS, "writes drafts and sends them for review"),
+    ("editor", EDITORS, "reviews, publishes, corrects"),
+    ("moderator", MODERATORS, "moderates readers' comments"),
+]
+DEMO_ADMIN = "admin"
 
 SOURCES = [
     (
@@ -69,10 +77,18 @@ SECTIONS = [
     ("تقارير", None, 30, "تقارير معمّقة عن الحياة اليومية للمدنيين."),
 ]
 
+# (byline, kind, real name for staff only, bio)
 AUTHORS = [
-    ("ليلى العلي", "محررة في قسم «من سوريا»، تتابع شؤون المنطقة الشرقية."),
-    ("أحمد الخطيب", "صحفي يغطي الشأن الدولي والعلاقات الإقليمية."),
-    ("فريق التحرير", "أخبار يعدّها فريق التحرير من مصادر متعددة."),
+    ("ليلى العلي", Author.Kind.PERSON, "", "محررة في قسم «من سوريا»، تتابع شؤون المنطقة الشرقية."),
+    ("أحمد الخطيب", Author.Kind.PERSON, "", "صحفي يغطي الشأن الدولي والعلاقات الإقليمية."),
+    ("فريق التحرير", Author.Kind.DESK, "", "أخبار يعدّها فريق التحرير من مصادر متعددة."),
+    # A reporter whose name would put them at risk. The real name is an invented one.
+    (
+        "مراسل في دير الزور",
+        Author.Kind.DESK,
+        "سامر العبدالله",
+        "مراسلنا في ريف دير الزور الشرقي، لا نذكر اسمه حفاظاً على سلامته.",
+    ),
 ]
 
 # (headline, section, tags, authors, indices of the seed's body paragraphs, days before the seed)
@@ -129,7 +145,7 @@ STORIES = [
         "شاحنات تحمل عربات مصفحة تصل إلى ريف دير الزور الشرقي",
         "المنطقة الشرقية",
         ["دير الزور", "التحالف الدولي"],
-        [0],
+        [3],
         [1, 2, 0],
         7,
     ),
@@ -168,6 +184,24 @@ STORIES = [
 ]
 DRAFT_INDEX = 10  # one unpublished story, so the admin shows a draft readers cannot see
 
+UNVERIFIED = "لم يتسنَّ لنا التحقق من صحة هذه المعلومات بشكل مستقل"
+UNVERIFIED_INDEX = 2  # the Shaafa hospital story, which rests on footage from "أعماق"
+
+# (kind, text, hours after the seed's publication)
+SEED_CORRECTIONS = [
+    (
+        Correction.Kind.CORRECTION,
+        "ورد في نسخة سابقة من هذا الخبر أن المشفى المستهدف يقع في ريف دير الزور الشمالي،"
+        " والصحيح أنه في بلدة الشعفة بريفها الشرقي.",
+        5,
+    ),
+    (
+        Correction.Kind.UPDATE,
+        "أضفنا نفي التحالف الدولي استهداف المدنيين في منطقة هجين.",
+        27,
+    ),
+]
+
 
 def placeholder_photo(seed: int) -> ContentFile:
     """A quiet abstract picture in a hue of its own; the seed article came without its photo."""
@@ -193,12 +227,18 @@ def _rgb(hue: float, saturation: float, lightness: float) -> tuple[int, int, int
 
 
 class Command(BaseCommand):
-    help = "Load the demo content (idempotent) and create a demo editor if no user exists."
+    help = "Load the demo content (idempotent) and create demo accounts if no user exists."
 
     def handle(self, *args, **options):
         sources = self.load_sources()
         sections = self.load_sections()
-        authors = [Author.objects.get_or_create(name=name, defaults={"bio": bio})[0] for name, bio in AUTHORS]
+        authors = [
+            Author.objects.get_or_create(
+                name=name, defaults={"kind": kind, "real_name": real_name, "bio": bio}
+            )[0]
+            for name, kind, real_name, bio in AUTHORS
+        ]
+        unverified, _ = VerificationLabel.objects.get_or_create(text=UNVERIFIED)
 
         seed_parsed = parse_article(SEED.read_text(encoding="utf-8"))
         seed, _ = article_import(parsed=seed_parsed, key=SEED.stem)
@@ -219,6 +259,7 @@ class Command(BaseCommand):
                     "pub_date": seed.pub_date - timedelta(days=days, hours=index),
                     "status": Article.Status.DRAFT if index == DRAFT_INDEX else Article.Status.PUBLISHED,
                     "photo_caption": seed.photo_caption,
+                    "verification": unverified if index == UNVERIFIED_INDEX else None,
                 },
             )
             if created:
@@ -227,12 +268,13 @@ class Command(BaseCommand):
                 article.sources.add(*cited_sources("\n".join(body)))
             self.give_photo(article, index)
         seed.related.add(*Article.objects.filter(import_key__in=["demo-02", "demo-06"]))
+        self.add_corrections(seed)
 
         self.stdout.write(
             f"Demo content: {Article.objects.count()} articles, {len(sections)} sections, "
             f"{len(sources)} sources, {len(authors)} authors."
         )
-        self.ensure_editor()
+        self.ensure_accounts()
 
     def load_sources(self) -> list[Source]:
         return [
@@ -259,10 +301,29 @@ class Command(BaseCommand):
         article.photo_credit = "أرشيف غرفة الأخبار"
         article.save(update_fields=["photo", "photo_alt", "photo_credit"])
 
-    def ensure_editor(self) -> None:
+    def add_corrections(self, seed: Article) -> None:
+        for kind, text, hours in SEED_CORRECTIONS:
+            Correction.objects.get_or_create(
+                article=seed,
+                kind=kind,
+                text=text,
+                defaults={"created_at": seed.pub_date + timedelta(hours=hours)},
+            )
+        # Re-importing the seed above saved it, which set its modified time to now; the demo
+        # shows it as last modified by its latest correction, as an editor's would be.
+        latest = seed.corrections.order_by("-created_at").values_list("created_at", flat=True).first()
+        if latest:
+            Article.objects.filter(pk=seed.pk).update(updated=latest)
+
+    def ensure_accounts(self) -> None:
         User = get_user_model()
         if User.objects.exists():
             self.stdout.write("Accounts already exist: log in at /admin/ with yours.")
             return
-        User.objects.create_superuser(DEMO_USERNAME, "", DEMO_PASSWORD)
-        self.stdout.write(f"Demo editor created: user {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}.")
+        self.stdout.write(f"Demo accounts created, all with the password {DEMO_PASSWORD!r}:")
+        for username, role, does in DEMO_ACCOUNTS:
+            user = User.objects.create_user(username, password=DEMO_PASSWORD, is_staff=True)
+            user.groups.add(Group.objects.get(name=role))
+            self.stdout.write(f"  {username:<10} {role} ({does})")
+        User.objects.create_superuser(DEMO_ADMIN, "", DEMO_PASSWORD)
+        self.stdout.write(f"  {DEMO_ADMIN:<10} superuser (everything, including users and roles)")
