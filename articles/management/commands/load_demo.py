@@ -8,18 +8,19 @@ running it again changes nothing.
 import colorsys
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
 from articles.importer import parse_article
-from articles.models import Article, Correction, VerificationLabel
+from articles.models import Article, Correction, Transition, VerificationLabel
 from articles.services import article_import, cited_sources
 from authors.models import Author
 from editorial.roles import EDITORS, MODERATORS, WRITERS
@@ -270,11 +271,62 @@ class Command(BaseCommand):
         seed.related.add(*Article.objects.filter(import_key__in=["demo-02", "demo-06"]))
         self.add_corrections(seed)
 
+        # The accounts first: the stories still in the workflow belong to them.
+        self.ensure_accounts()
+        self.load_desk_work(paragraphs, sections)
         self.stdout.write(
             f"Demo content: {Article.objects.count()} articles, {len(sections)} sections, "
             f"{len(sources)} sources, {len(authors)} authors."
         )
-        self.ensure_accounts()
+
+    def load_desk_work(self, paragraphs: list[str], sections: dict[str, Section]) -> None:
+        """Stories still in the workflow, dated from today, so the dashboard, the calendar and
+        the review queue have something on them: the draft planned for tomorrow, one waiting
+        for review, one scheduled for tomorrow morning."""
+        User = get_user_model()
+        writer = User.objects.filter(username="writer").first()
+        editor = User.objects.filter(username="editor").first()
+        today = timezone.localdate()
+        Article.objects.filter(import_key=f"demo-{DRAFT_INDEX:02d}", planned_for=None).update(
+            planned_for=today + timedelta(days=1), created_by=writer
+        )
+        tomorrow_morning = timezone.make_aware(datetime.combine(today + timedelta(days=1), time(9)))
+        for key, title, status, by, picks, extra in [
+            (
+                "demo-desk-review",
+                "نازحون من ريف دير الزور يروون رحلة الخروج من مناطق القتال",
+                Article.Status.REVIEW,
+                writer,
+                [8, 6],
+                {"planned_for": today + timedelta(days=2)},
+            ),
+            (
+                "demo-desk-scheduled",
+                "حصيلة شهر من المعارك شرق الفرات",
+                Article.Status.SCHEDULED,
+                editor,
+                [0, 3, 11],
+                {"pub_date": tomorrow_morning},
+            ),
+        ]:
+            body = [paragraphs[i] for i in picks]
+            article, created = Article.objects.get_or_create(
+                import_key=key,
+                defaults={
+                    "title": title,
+                    "lead": body[0],
+                    "body": "".join(f"<p>{escape(p)}</p>" for p in body),
+                    "section": sections["المنطقة الشرقية"],
+                    "status": status,
+                    "created_by": by,
+                    "last_edited_by": by,
+                    **extra,
+                },
+            )
+            if created:
+                Transition.objects.create(
+                    article=article, from_status=Article.Status.DRAFT, to_status=status, by=by
+                )
 
     def load_sources(self) -> list[Source]:
         return [
