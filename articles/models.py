@@ -170,6 +170,11 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
     )
+    comments_open = models.BooleanField(
+        _("التعليقات مفتوحة"),
+        default=True,
+        help_text=_("تُغلق التعليقات أيضاً من تلقاء نفسها بعد مدة من النشر (COMMENTS_OPEN_DAYS)."),
+    )
     photo_is_graphic = models.BooleanField(
         _("صورة قاسية"),
         default=False,
@@ -215,6 +220,7 @@ class Article(models.Model):
         permissions = [
             ("publish_article", _("يمكنه نشر الأخبار وجدولتها وإلغاء نشرها وأرشفتها")),
             ("edit_any_article", _("يمكنه تعديل أخبار الآخرين")),
+            ("takedown_article", _("يمكنه سحب خبر منشور مع ذكر السبب")),
         ]
         indexes = [
             # Both end in -id, the ordering's tie-breaker, so a page of the newest is read

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "authors",
     "articles",
     "editorial",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,18 @@ ARTICLE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "غرفة الأخبار")
 NEWSROOM_PAGE_SIZE = 12
 NEWSROOM_RELATED_LIMIT = 6
+
+# Reader comments (comments app).
+COMMENTS_OPEN_DAYS = int(os.environ.get("COMMENTS_OPEN_DAYS", "30"))  # closed this long after publication
+COMMENTS_PER_PAGE = 50
+COMMENTS_MAX_LENGTH = 3000
+COMMENTS_MIN_FILL_SECONDS = 3  # a form sent faster than this was filled by a script
+COMMENTS_REPORT_THRESHOLD = 3  # reports that hide an approved comment pending review
+COMMENTS_SPAM_THRESHOLD = 5  # spam score that sends a comment straight to the spam folder
+# (requests, seconds) per reader IP and per article, counted in the cache.
+COMMENTS_RATE_LIMIT_IP = (5, 10 * 60)
+COMMENTS_RATE_LIMIT_ARTICLE = (60, 10 * 60)
+COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
