@@ -20,6 +20,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 # DEBUG defaults on for the local demo only (it also serves uploaded photos); set DEBUG=0
 # and SECRET_KEY to try production settings.
 run: export DEBUG ?= 1
+# The demo's stories date from 2018: keep their comments open so the demo shows them.
+run: export COMMENTS_OPEN_DAYS ?= 0
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo

@@ -23,6 +23,7 @@ from newsroom.text import arabic_slugify
 from . import presence
 from .models import Article, Correction, Transition, VerificationLabel
 from .revisions import RevisionDiffView
+from .takedown import TakedownView
 from .templatetags.news import levantine_date
 from .workflow import PUBLISH, Action, allowed_actions, article_transition
 
@@ -233,6 +234,7 @@ class ArticleAdmin(VersionAdmin):
                     "pub_date",
                     "planned_for",
                     "verification",
+                    "comments_open",
                     "created_by",
                     "last_edited_by",
                     "created",
@@ -258,7 +260,7 @@ class ArticleAdmin(VersionAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = ["status", "photo_preview", "created_by", "last_edited_by", "created", "updated"]
         if not request.user.has_perm(PUBLISH):
-            fields += ["pub_date", "verification"]
+            fields += ["pub_date", "verification", "comments_open"]
         return fields
 
     def has_change_permission(self, request, obj=None):
@@ -282,7 +284,14 @@ class ArticleAdmin(VersionAdmin):
             self.admin_site.admin_view(RevisionDiffView.as_view(model_admin=self)),
             name="articles_article_revision_diff",
         )
-        return [diff, *super().get_urls()]
+        # Its own page rather than a workflow button: moderators may take an article down but
+        # not change it, so the change form is read-only for them.
+        takedown = path(
+            "<path:object_id>/takedown/",
+            self.admin_site.admin_view(TakedownView.as_view(model_admin=self)),
+            name="articles_article_takedown",
+        )
+        return [diff, takedown, *super().get_urls()]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         required = ArticleAdminForm.token_required.set(True)
@@ -317,8 +326,12 @@ class ArticleAdmin(VersionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         article = obj or Article(created_by=request.user)
         context["transition_actions"] = [
-            (action.value, action.label) for action in allowed_actions(article=article, user=request.user)
+            (action.value, action.label)
+            for action in allowed_actions(article=article, user=request.user)
+            if action != Action.TAKEDOWN
         ]
+        if obj is not None and Action.TAKEDOWN in allowed_actions(article=obj, user=request.user):
+            context["takedown_url"] = reverse("admin:articles_article_takedown", args=[obj.pk])
         context["needs_note"] = Action.SEND_BACK in allowed_actions(article=article, user=request.user)
         if obj is not None and not obj.is_published():
             context["preview_url"] = obj.get_preview_url()

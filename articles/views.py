@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from authors.models import Author
+from comments.selectors import comment_section
 from sources.models import Source
 
 from .models import Article
@@ -28,6 +29,7 @@ class HomeView(TemplateView):
 
 class ArticleDetailView(DetailView):
     context_object_name = "article"
+    with_comments = True
 
     def readable(self):
         return Article.objects.published()
@@ -48,11 +50,16 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         # The number finds the article; a stale or mistyped slug moves to the canonical URL.
         if self.object.slug != kwargs["slug"]:
-            return redirect(self.object, permanent=True)
+            query = request.META.get("QUERY_STRING")
+            url = self.object.get_absolute_url() + (f"?{query}" if query else "")
+            return HttpResponsePermanentRedirect(url)
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
+        # Three queries with comments (count, page, all its replies), one without: flat.
+        if self.with_comments and "comment_section" not in kwargs:
+            kwargs["comment_section"] = comment_section(article=self.object, params=self.request.GET)
         return super().get_context_data(related=related_articles(article=self.object), **kwargs)
 
 
@@ -61,6 +68,8 @@ class ArticlePreviewView(ArticleDetailView):
     so a draft's existence is not given away."""
 
     template_name = "articles/article_detail.html"
+    # Nothing to read or write under a story readers cannot see yet.
+    with_comments = False
 
     def readable(self):
         return Article.objects.all()

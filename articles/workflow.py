@@ -28,6 +28,7 @@ class Action(models.TextChoices):
     SCHEDULE = "schedule", _("جدولة النشر")
     UNPUBLISH = "unpublish", _("إلغاء النشر")
     ARCHIVE = "archive", _("أرشفة")
+    TAKEDOWN = "takedown", _("سحب الخبر")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ RULES = {
         frozenset({Status.PUBLISHED, Status.SCHEDULED, Status.ARCHIVED}), Status.DRAFT, PUBLISH
     ),
     Action.ARCHIVE: Rule(frozenset({Status.PUBLISHED}), Status.ARCHIVED, PUBLISH),
+    # A moderator's unpublish, for an article that should not be public (a legal complaint,
+    # a danger to someone named in it); the reason is kept in the article's history.
+    Action.TAKEDOWN: Rule(
+        frozenset({Status.PUBLISHED, Status.SCHEDULED}), Status.DRAFT, "articles.takedown_article", True
+    ),
 }
 
 
@@ -91,7 +97,12 @@ def article_transition(
         )
     note = note.strip()
     if rule.note_required and not note:
+        if action == Action.TAKEDOWN:
+            raise ValidationError(_("اكتب سبب سحب الخبر."))
         raise ValidationError(_("اكتب للكاتب ملاحظة تشرح سبب الإعادة."))
+    if action == Action.TAKEDOWN:
+        # Marked in the history, which otherwise reads like an editor's routine unpublish.
+        note = f"سحب: {note}"
 
     moment = now()
     if action == Action.SCHEDULE and article.pub_date <= moment:

@@ -24,7 +24,11 @@ class Comment(models.Model):
     NEEDS_REVIEW = (Status.PENDING, Status.HIDDEN)
 
     article = models.ForeignKey(
-        "articles.Article", verbose_name=_("الخبر"), on_delete=models.CASCADE, related_name="comments"
+        # An article with readers' comments cannot be deleted: moderation never hard-deletes them.
+        "articles.Article",
+        verbose_name=_("الخبر"),
+        on_delete=models.PROTECT,
+        related_name="comments",
     )
     parent = models.ForeignKey(
         "self",

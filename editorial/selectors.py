@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.apps import apps
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -198,3 +199,24 @@ def dashboard_blocks(*, user) -> list[DashboardBlock]:
             )
         )
     return blocks
+
+
+@dataclass
+class ModerationBlock:
+    count: int
+    url: str
+
+
+def moderation_block(*, user) -> ModerationBlock | None:
+    """How many comments wait for a decision, for users who may make one; one query."""
+    if not apps.is_installed("comments") or not user.has_perm("comments.change_comment"):
+        return None
+    # Imported here: the editorial app works without the comments app installed.
+    from comments.admin import StateFilter
+    from comments.models import Comment
+
+    query = urlencode({StateFilter.parameter_name: StateFilter.REVIEW})
+    return ModerationBlock(
+        count=Comment.objects.filter(status__in=Comment.NEEDS_REVIEW).count(),
+        url=f"{reverse('admin:comments_comment_changelist')}?{query}",
+    )

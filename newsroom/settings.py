@@ -157,7 +157,8 @@ NEWSROOM_PAGE_SIZE = 12
 NEWSROOM_RELATED_LIMIT = 6
 
 # Reader comments (comments app).
-COMMENTS_OPEN_DAYS = int(os.environ.get("COMMENTS_OPEN_DAYS", "30"))  # closed this long after publication
+# Comments close this many days after publication; 0 never closes them by age.
+COMMENTS_OPEN_DAYS = int(os.environ.get("COMMENTS_OPEN_DAYS", "30"))
 COMMENTS_PER_PAGE = 50
 COMMENTS_MAX_LENGTH = 3000
 COMMENTS_MIN_FILL_SECONDS = 3  # a form sent faster than this was filled by a script

@@ -13,6 +13,8 @@ admin.site.index_title = _("لوحة التحرير")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Before the articles: /news/<pk>/comments/ would otherwise be read as a slug.
+    path("", include("comments.urls")),
     path("", include("articles.urls")),
     path("section/", include("sections.urls")),
     path("source/", include("sources.urls")),

@@ -9,10 +9,11 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from articles.models import Article
-from editorial.roles import EDITORS, WRITERS, grant
+from comments.models import Comment, Decision, Report
+from editorial.roles import EDITORS, MODERATORS, WRITERS, grant
 from newsroom.text import arabic_slugify
 
-from .factories import make_section, make_user
+from .factories import make_article, make_section, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,10 @@ def roles():
     migration = importlib.import_module("editorial.migrations.0001_roles")
     for role, permissions in migration.ROLE_PERMISSIONS.items():
         grant(django_apps, role, permissions)
+    # The comments app's migration adds moderation to two of those roles.
+    moderation = importlib.import_module("comments.migrations.0002_moderation_roles")
+    for role in (MODERATORS, EDITORS):
+        grant(django_apps, role, moderation.MODERATION)
 
 
 def log_in(page, live_server, username: str) -> None:
@@ -237,5 +242,99 @@ def test_writer_submits_editor_publishes_and_reader_reads(live_server, browser, 
     expect(page.locator(".preview-banner")).to_have_count(0)
     assert page.evaluate("document.documentElement.dir") == "rtl"
     page.screenshot(path=artifacts_dir / "workflow-reader-reads-390.png", full_page=True)
+    assert errors == [], errors
+    reader.close()
+
+
+def test_reader_comments_moderator_approves_and_the_comment_appears(
+    live_server, browser, artifacts_dir, roles, settings
+):
+    # The form refuses what is sent faster than a person types; this reader is a script.
+    settings.COMMENTS_MIN_FILL_SECONDS = 0
+    make_user(MODERATORS, username="moderator", password=PASSWORD)
+    article = make_article(TITLE, lead=LEAD, body=f"<p>{BODY}</p>")
+    comment_text = "نحن بخير، لكن الطريق إلى الميادين مقطوع منذ الصباح ولا يصل الخبز إلى القرى."
+
+    # A reader, on a phone, comments under the article.
+    reader = browser.new_context(viewport=PHONE, locale="ar")
+    page = reader.new_page()
+    errors = watch_for_errors(page)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    page.get_by_role("textbox", name="الاسم").fill("أبو خالد")
+    page.get_by_role("textbox", name="التعليق").fill(comment_text)
+    page.get_by_role("button", name=re.compile("أرسل")).click()
+    expect(page.get_by_text("تعليقك بانتظار المراجعة")).to_be_visible()
+    expect(page.locator(".comment-list")).to_have_count(0)
+    page.screenshot(path=artifacts_dir / "comments-reader-posted-390.png", full_page=True)
+    assert errors == [], errors
+
+    comment = Comment.objects.get(article=article)
+    assert (comment.status, comment.text, comment.ip_address) == (
+        Comment.Status.PENDING,
+        comment_text,
+        "127.0.0.1",
+    )
+
+    # Other comments in the queue, so the screenshot shows it as moderators will see it.
+    other = make_article("انقطاع الكهرباء عن أحياء الميادين لليوم الثالث على التوالي بعد القصف")
+    Comment.objects.create(
+        article=other,
+        name="قارئة من الرقة",
+        email="raqqa.reader.with.a.long.address@example.com",
+        ip_address="2001:db8:85a3::8a2e:370:7334",
+        text="تعليق طويل " * 30,
+    )
+    reported = Comment.objects.create(
+        article=other, name="زائر", text="رابط إعلاني", status=Comment.Status.HIDDEN
+    )
+    for _ in range(3):
+        Report.objects.create(comment=reported, reason=Report.Reason.SPAM)
+    Comment.objects.create(article=article, name="سلمى", text="شكراً للتغطية", status=Comment.Status.APPROVED)
+
+    # A moderator, at a desk, finds it from the admin's front page.
+    moderator = browser.new_context(viewport=DESKTOP, locale="ar")
+    page = moderator.new_page()
+    errors = watch_for_errors(page)
+    log_in(page, live_server, "moderator")
+    page.get_by_role("link", name="تعليقات بانتظار الإشراف (3)").click()
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(3)
+    # Only what awaits a decision, newest first: the reader's comment at the bottom.
+    expect(rows.last).to_contain_text("أبو خالد")
+    page.screenshot(path=artifacts_dir / "comments-queue-1280.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+
+    page.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
+    page.select_option("select[name=action]", "approve")
+    page.locator("button[name=index]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("صار تعليق واحد «منشور»")
+    expect(page.locator("#result_list tbody tr")).to_have_count(2)
+    # Everything, decided or not: what awaits a decision still comes first.
+    page.goto(f"{live_server.url}/admin/comments/comment/")
+    expect(page.locator("#result_list tbody tr")).to_have_count(4)
+    page.screenshot(path=artifacts_dir / "comments-queue-all-1280.png", full_page=True)
+
+    # The decision is on the comment's page, with who made it.
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    expect(page.locator("#decisions-group")).to_contain_text("moderator")
+    expect(page.locator("#decisions-group")).to_contain_text("منشور")
+    page.screenshot(path=artifacts_dir / "comments-decided-1280.png", full_page=True)
+    assert errors == [], errors
+    moderator.close()
+
+    decision = Decision.objects.get(comment=comment)
+    assert (decision.by.username, decision.from_status, decision.to_status) == (
+        "moderator",
+        Comment.Status.PENDING,
+        Comment.Status.APPROVED,
+    )
+
+    # The reader reloads the article: the comment is there.
+    page = reader.new_page()
+    errors = watch_for_errors(page)
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(comment_text)
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("أبو خالد")
+    page.screenshot(path=artifacts_dir / "comments-reader-sees-approved-390.png", full_page=True)
     assert errors == [], errors
     reader.close()

@@ -662,7 +662,7 @@ class QueryCountTests(TestCase):
         section = make_section()
         few = make_article(section=section, tags=["وسم"], sources=[make_source()], authors=[make_author()])
         few.related.add(make_article(section=make_section()))
-        self.assertPageQueries(8, few.get_absolute_url())
+        self.assertPageQueries(9, few.get_absolute_url())
 
         tags = [f"وسم {n}" for n in range(8)]
         sources = [make_source() for _ in range(5)]
@@ -679,7 +679,7 @@ class QueryCountTests(TestCase):
             many.corrections.create(kind=Correction.Kind.UPDATE, text=f"تحديث {n}")
         many.related.add(*self.make_articles(5, section=make_section(), with_photos=True))
         self.make_articles(3, section=make_section(), tags=tags[:2], sources=sources[:1], with_photos=True)
-        response = self.assertPageQueries(8, many.get_absolute_url())
+        response = self.assertPageQueries(9, many.get_absolute_url())
         self.assertEqual(len(response.context["related"]), 6)
         self.assertContains(response, '<a class="chip"', count=8 + 5)
 

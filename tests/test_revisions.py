@@ -422,9 +422,7 @@ class RecoverTests(RevisionTestCase):
     def test_recovered_deleted_article_comes_back_as_a_draft(self):
         article = self.add_article()
         self.edit_article(article, _transition="publish")
-        self.client.post(
-            reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}
-        )
+        self.client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
         self.assertFalse(Article.objects.filter(pk=article.pk).exists())
         version = Version.objects.get_deleted(Article).get(object_id=str(article.pk))
         url = reverse("admin:articles_article_recover", args=[version.pk])

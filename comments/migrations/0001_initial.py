@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('spam_score', models.PositiveSmallIntegerField(default=0, verbose_name='درجة الإزعاج')),
                 ('ip_address', models.GenericIPAddressField(blank=True, help_text='يُحذف بعد مدة الاحتفاظ (purge_comment_ips).', null=True, verbose_name='عنوان IP')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='التاريخ')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='articles.article', verbose_name='الخبر')),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='articles.article', verbose_name='الخبر')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='comments.comment', verbose_name='رد على')),
             ],
             options={

@@ -14,6 +14,8 @@ MODERATION = [
     "comments.delete_blockedword",
     "comments.view_blockedword",
     "articles.takedown_article",
+    # To see their own takedowns (and every other move) in the article's history.
+    "articles.view_transition",
 ]
 
 

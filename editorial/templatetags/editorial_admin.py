@@ -1,8 +1,7 @@
 from django import template
-from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from editorial.selectors import dashboard_blocks
+from editorial.selectors import dashboard_blocks, moderation_block
 
 register = template.Library()
 
@@ -14,15 +13,5 @@ def editorial_dashboard(context):
     return {
         "blocks": dashboard_blocks(user=user),
         "calendar_url": reverse("editorial:calendar") if user.has_perm("articles.view_article") else "",
-        "comments_url": _comments_url(user),
+        "moderation": moderation_block(user=user),
     }
-
-
-def _comments_url(user) -> str:
-    # Moderation waits for the comments app; until it is installed there is nothing to show.
-    if not apps.is_installed("comments") or not user.has_module_perms("comments"):
-        return ""
-    try:
-        return reverse("admin:app_list", kwargs={"app_label": "comments"})
-    except NoReverseMatch:
-        return ""

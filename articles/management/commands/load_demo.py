@@ -23,6 +23,7 @@ from articles.importer import parse_article
 from articles.models import Article, Correction, Transition, VerificationLabel
 from articles.services import article_import, cited_sources
 from authors.models import Author
+from comments.models import Comment, Decision
 from editorial.roles import EDITORS, MODERATORS, WRITERS
 from sections.models import Section
 from sources.models import Source
@@ -185,6 +186,33 @@ STORIES = [
 ]
 DRAFT_INDEX = 10  # one unpublished story, so the admin shows a draft readers cannot see
 
+# (hours after the seed, name, text, status, a reply to the comment before it)
+DEMO_COMMENTS = [
+    (
+        3,
+        "أبو خالد",
+        "شكراً على التغطية. هل من أرقام عن عدد العائلات التي خرجت من هجين؟",
+        Comment.Status.APPROVED,
+        False,
+    ),
+    (4, "سلمى", "ذكرت شبكات محلية أن المئات خرجوا خلال الأسبوع الماضي.", Comment.Status.APPROVED, True),
+    (
+        6,
+        "متابع",
+        "ما تبثه «أعماق» لا يمكن الاعتماد عليه وحده، والأفضل انتظار مصادر مستقلة.",
+        Comment.Status.APPROVED,
+        False,
+    ),
+    (8, "قارئ من دير الزور", "الوضع في الشعفة أسوأ مما ورد في الخبر.", Comment.Status.PENDING, False),
+    (
+        9,
+        "عروض اليوم",
+        "اربح المال الآن http://example.com http://example.net http://example.org",
+        Comment.Status.SPAM,
+        False,
+    ),
+]
+
 UNVERIFIED = "لم يتسنَّ لنا التحقق من صحة هذه المعلومات بشكل مستقل"
 UNVERIFIED_INDEX = 2  # the Shaafa hospital story, which rests on footage from "أعماق"
 
@@ -276,6 +304,7 @@ class Command(BaseCommand):
         # The accounts first: the stories still in the workflow belong to them.
         self.ensure_accounts()
         self.load_desk_work(paragraphs, sections)
+        self.load_comments(seed)
         self.stdout.write(
             f"Demo content: {Article.objects.count()} articles, {len(sections)} sections, "
             f"{len(sources)} sources, {len(authors)} authors."
@@ -329,6 +358,33 @@ class Command(BaseCommand):
                 Transition.objects.create(
                     article=article, from_status=Article.Status.DRAFT, to_status=status, by=by
                 )
+
+    def load_comments(self, seed: Article) -> None:
+        """Readers' comments on the seed, in each state the moderation queue deals with."""
+        moderator = get_user_model().objects.filter(username="moderator").first()
+        approved = Comment.Status.APPROVED
+        parent = None
+        for hours, name, text, status, is_reply in DEMO_COMMENTS:
+            comment, created = Comment.objects.get_or_create(
+                article=seed,
+                name=name,
+                text=text,
+                defaults={
+                    "status": status,
+                    "parent": parent if is_reply else None,
+                    "created_at": seed.pub_date + timedelta(hours=hours),
+                },
+            )
+            if created and status != Comment.Status.PENDING:
+                Decision.objects.create(
+                    comment=comment,
+                    by=moderator if status == approved else None,
+                    from_status=Comment.Status.PENDING,
+                    to_status=status,
+                    at=comment.created_at + timedelta(hours=1),
+                )
+            if not is_reply:
+                parent = comment
 
     def load_sources(self) -> list[Source]:
         return [
