@@ -22,3 +22,12 @@ def levantine_date(value: date | datetime | None) -> str:
 def photo(article, size: str) -> str:
     """{{ article|photo:"card" }}: the URL of a photo rendition, "" when there is none."""
     return article.photo_url(size)
+
+
+@register.filter
+def html_datetime(value: datetime | None) -> str:
+    """A <time datetime> value to the second: Django's "c" format prints microseconds, which
+    HTML does not allow beyond three digits."""
+    if not value:
+        return ""
+    return timezone.localtime(value).isoformat(timespec="seconds")
