@@ -31,6 +31,17 @@ def _locked(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
+def _save_move(*, article: Article, user, field: str, moment: datetime, note: str) -> Article:
+    article.full_clean()
+    article.last_edited_by = user
+    # Only the moved date: the text may have been edited since the calendar was drawn.
+    article.save(update_fields=[field, "updated", "last_edited_by"])
+    Transition.objects.create(
+        article=article, from_status=article.status, to_status=article.status, by=user, at=moment, note=note
+    )
+    return article
+
+
 @transaction.atomic
 def article_reschedule(
     *, article: Article, user, when: datetime, now: Callable[[], datetime] = timezone.now
@@ -51,19 +62,8 @@ def article_reschedule(
     if when == previous:
         return article
     article.pub_date = when
-    article.full_clean()
-    # Only the date: the text may have been edited since the calendar was drawn.
-    article.last_edited_by = user
-    article.save(update_fields=["pub_date", "updated", "last_edited_by"])
-    Transition.objects.create(
-        article=article,
-        from_status=Status.SCHEDULED,
-        to_status=Status.SCHEDULED,
-        by=user,
-        at=moment,
-        note=_("نُقل الموعد من %(old)s إلى %(new)s") % {"old": _when(previous), "new": _when(when)},
-    )
-    return article
+    note = _("نُقل الموعد من %(old)s إلى %(new)s") % {"old": _when(previous), "new": _when(when)}
+    return _save_move(article=article, user=user, field="pub_date", moment=moment, note=note)
 
 
 @transaction.atomic
@@ -86,16 +86,8 @@ def article_replan(
     if day == previous:
         return article
     article.planned_for = day
-    article.full_clean()
-    article.last_edited_by = user
-    article.save(update_fields=["planned_for", "updated", "last_edited_by"])
-    Transition.objects.create(
-        article=article,
-        from_status=article.status,
-        to_status=article.status,
-        by=user,
-        at=moment,
-        note=_("نُقل الموعد المخطط من %(old)s إلى %(new)s")
-        % {"old": levantine_date(previous) or _("بلا موعد"), "new": levantine_date(day)},
-    )
-    return article
+    note = _("نُقل الموعد المخطط من %(old)s إلى %(new)s") % {
+        "old": levantine_date(previous) or _("بلا موعد"),
+        "new": levantine_date(day),
+    }
+    return _save_move(article=article, user=user, field="planned_for", moment=moment, note=note)
