@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "articles",
     "editorial",
     "comments",
+    "reach",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,15 @@ ARTICLE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "غرفة الأخبار")
 NEWSROOM_PAGE_SIZE = 12
 NEWSROOM_RELATED_LIMIT = 6
+
+# How dates read (newsroom/dates.py): "levantine" months (كانون الأول) or "standard" (ديسمبر);
+# "western" digits (2018) or "arabic" (٢٠١٨).
+NEWSROOM_MONTH_NAMES = os.environ.get("MONTH_NAMES", "levantine")
+NEWSROOM_DIGITS = os.environ.get("DIGITS", "western")
+# The site's public address, e.g. "https://example.org": canonical links, feeds, sitemaps and
+# share links name this host whatever alias or proxy a request came through. Empty: the
+# request's own scheme and host (development).
+NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Reader comments (comments app).
 # Comments close this many days after publication; 0 never closes them by age.
