@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "imagekit",
     "django_prose_editor",
@@ -175,6 +176,12 @@ NEWSROOM_DIGITS = os.environ.get("DIGITS", "western")
 # share links name this host whatever alias or proxy a request came through. Empty: the
 # request's own scheme and host (development).
 NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Feeds and sitemaps (reach app).
+NEWSROOM_FEED_ITEMS = 30
+NEWSROOM_SITEMAP_LIMIT = 5000  # URLs per sitemap page: Google allows 50,000, but pages render faster
+NEWSROOM_SITEMAP_CACHE_SECONDS = 10 * 60
+# The publisher's square logo (a static file) for structured data and link previews.
+NEWSROOM_LOGO = "reach/logo.png"
 
 # Reader comments (comments app).
 # Comments close this many days after publication; 0 never closes them by age.

@@ -1,0 +1,112 @@
+"""sitemap.xml: an index over articles, sections, tags, sources and authors, plus the Google
+News sitemap of the last two days. Public rows only, in pages of bounded size, each page a
+fixed number of queries whatever the archive's size."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models.functions import Greatest
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article
+from authors.models import Author
+from sections.models import Section
+from sources.models import Source
+
+from .site import configured_root
+
+
+class SiteSitemap(Sitemap):
+    """Locations on NEWSROOM_BASE_URL when it is set (reach.site), else on the request's host."""
+
+    limit = settings.NEWSROOM_SITEMAP_LIMIT
+
+    def get_protocol(self, protocol=None):
+        root = configured_root()
+        return root[0] if root else super().get_protocol(protocol)
+
+    def get_domain(self, site=None):
+        root = configured_root()
+        return root[1] if root else super().get_domain(site)
+
+
+class ArticleSitemap(SiteSitemap):
+    def items(self):
+        # Oldest first: a page, once full, never changes again, so crawlers and caches can
+        # keep it; only the last page grows.
+        return Article.objects.published().only("slug", "pub_date", "updated").order_by("pub_date", "pk")
+
+    def lastmod(self, article):
+        return max(article.updated, article.pub_date)
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default, which would load every article.
+        latest = Article.objects.published().aggregate(latest=Max(Greatest("updated", "pub_date")))
+        return latest["latest"]
+
+
+class SectionSitemap(SiteSitemap):
+    def items(self):
+        newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-pub_date")
+        latest = Subquery(newest.values("pub_date")[:1])
+        return Section.objects.active().annotate(latest=latest).order_by("pk")
+
+    def lastmod(self, section):
+        return section.latest
+
+
+def _cited(queryset, link: str):
+    """Only rows some published article links to through `link`: an empty list page is
+    nothing to crawl."""
+    cited = Article.objects.published().filter(**{link: OuterRef("pk")})
+    return queryset.filter(Exists(cited)).order_by("pk")
+
+
+class TagSitemap(SiteSitemap):
+    def items(self):
+        # taggit leaves a tag of punctuation alone without a slug, and so without a page.
+        return _cited(Tag.objects.exclude(slug="").only("slug"), "tagged_items__tag")
+
+    def location(self, tag):
+        return reverse("articles:tag", kwargs={"slug": tag.slug})
+
+
+class SourceSitemap(SiteSitemap):
+    def items(self):
+        return _cited(Source.objects.only("slug"), "sources")
+
+
+class AuthorSitemap(SiteSitemap):
+    def items(self):
+        return _cited(Author.objects.only("slug"), "authors")
+
+
+class NewsSitemap(SiteSitemap):
+    """Google News: articles published in the last two days, newest first, at most 1,000
+    (Google's limits), with their title and publication time."""
+
+    limit = 1000
+    window = timedelta(hours=48)
+
+    def items(self):
+        since = timezone.now() - self.window
+        return (
+            Article.objects.published()
+            .filter(pub_date__gte=since)
+            .only("title", "slug", "pub_date")
+            .order_by("-pub_date", "-pk")[: self.limit]
+        )
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "sources": SourceSitemap,
+    "authors": AuthorSitemap,
+    "news": NewsSitemap,
+}

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_GET
+
+from .site import absolute_url
+from .sitemaps import SITEMAPS
+
+SITEMAP_CACHE = cache_page(settings.NEWSROOM_SITEMAP_CACHE_SECONDS)
+
+
+@require_GET
+@SITEMAP_CACHE
+@sitemap_views.x_robots_tag
+def sitemap_index(request):
+    """Django's index view, but naming the sitemaps on NEWSROOM_BASE_URL (reach.site) like
+    everything they list: Django's own uses the request's host."""
+    entries = []
+    for section, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        location = absolute_url(request, reverse("reach:sitemap", kwargs={"section": section}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(sitemap_views.SitemapIndexItem(location, lastmod))
+        entries += [
+            sitemap_views.SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, sitemap.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@require_GET
+@SITEMAP_CACHE
+def sitemap_section(request, section):
+    template = "reach/news_sitemap.xml" if section == "news" else "sitemap.xml"
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section, template_name=template)
+
+
+@require_GET
+def robots_txt(request):
+    return TemplateResponse(
+        request,
+        "reach/robots.txt",
+        {
+            "sitemap_url": absolute_url(request, reverse("reach:sitemap_index")),
+            # The admin, and the folder every preview lives under (the login wall answers
+            # crawlers there anyway; this spares the requests).
+            "disallowed": [
+                reverse("admin:index"),
+                reverse("articles:preview", kwargs={"pk": 0}).removesuffix("0/"),
+            ],
+        },
+        content_type="text/plain; charset=utf-8",
+    )
