@@ -51,9 +51,19 @@ class ArticleSitemap(SiteSitemap):
 
 class SectionSitemap(SiteSitemap):
     def items(self):
+        """Shown sections whose page lists a published article: their own, or a sub-section's
+        (a section's page holds both). Sections are few; each newest article is one index
+        lookup on (section, pub_date)."""
         newest = Article.objects.published().filter(section=OuterRef("pk")).order_by("-pub_date")
-        latest = Subquery(newest.values("pub_date")[:1])
-        return Section.objects.active().annotate(latest=latest).order_by("pk")
+        sections = list(Section.objects.annotate(own=Subquery(newest.values("pub_date")[:1])).order_by("pk"))
+        by_pk = {section.pk: section for section in sections}
+        for section in sections:
+            section.latest = section.own
+        for section in sections:
+            parent = by_pk.get(section.parent_id)
+            if parent is not None and section.own and (parent.latest is None or section.own > parent.latest):
+                parent.latest = section.own
+        return [section for section in sections if section.is_active and section.latest]
 
     def lastmod(self, section):
         return section.latest
