@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -31,7 +32,7 @@ def page_meta(context, subject=None, title=""):
     request = context["request"]
     page = context.get("page_obj")
     # Each page of a list is a page of its own to search engines, so it is its own canonical.
-    path = request.path + (f"?page={page.number}" if page and page.number > 1 else "")
+    path = escape_uri_path(request.path) + (f"?page={page.number}" if page and page.number > 1 else "")
     kind = FEED_KINDS.get(type(subject), "latest")
     kwargs = {"slug": subject.slug} if subject is not None else {}
     description = (
