@@ -179,7 +179,7 @@ NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Feeds and sitemaps (reach app).
 NEWSROOM_FEED_ITEMS = 30
 NEWSROOM_SITEMAP_LIMIT = 5000  # URLs per sitemap page: Google allows 50,000, but pages render faster
-NEWSROOM_SITEMAP_CACHE_SECONDS = 10 * 60
+NEWSROOM_SITEMAP_CACHE_SECONDS = 60 * 60  # the Google News sitemap is kept 5 minutes
 # The publisher's square logo (a static file) for structured data and link previews.
 NEWSROOM_LOGO = "reach/logo.png"
 

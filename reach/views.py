@@ -8,7 +8,10 @@ from django.views.decorators.http import require_GET
 from .site import absolute_url
 from .sitemaps import SITEMAPS
 
+# Full article pages change only at the end (oldest first), and new stories reach crawlers
+# through the news sitemap within minutes, so the others can be kept a while.
 SITEMAP_CACHE = cache_page(settings.NEWSROOM_SITEMAP_CACHE_SECONDS)
+NEWS_SITEMAP_CACHE_SECONDS = 5 * 60
 
 
 @require_GET
@@ -33,10 +36,17 @@ def sitemap_index(request):
 
 
 @require_GET
-@SITEMAP_CACHE
 def sitemap_section(request, section):
-    template = "reach/news_sitemap.xml" if section == "news" else "sitemap.xml"
-    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section, template_name=template)
+    if section == "news":
+        # Google News reads the last two days' sitemap every few minutes: keep it fresh.
+        return cache_page(NEWS_SITEMAP_CACHE_SECONDS)(_render_sitemap)(
+            request, section, template_name="reach/news_sitemap.xml"
+        )
+    return SITEMAP_CACHE(_render_sitemap)(request, section)
+
+
+def _render_sitemap(request, section, template_name="sitemap.xml"):
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section, template_name=template_name)
 
 
 @require_GET

@@ -191,6 +191,11 @@ class SitemapPaginationTests(SitemapTestCase):
         with self.assertNumQueries(len(first)):
             self.client.get(reverse("reach:sitemap_index"))
 
+    def test_news_sitemap_is_kept_minutes_and_the_others_an_hour(self):
+        self.assertEqual(self.client.get(sitemap_url("news"))["Cache-Control"], "max-age=300")
+        self.assertEqual(self.client.get(sitemap_url("articles"))["Cache-Control"], "max-age=3600")
+        self.assertEqual(self.client.get(reverse("reach:sitemap_index"))["Cache-Control"], "max-age=3600")
+
     def test_sitemaps_are_cached(self):
         first = self.locations(sitemap_url("articles"))
         make_article("خبر بعد التخزين", pub_date=ago(days=1))
