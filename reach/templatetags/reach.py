@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.encoding import escape_uri_path
+from django.utils.encoding import escape_uri_path, uri_to_iri
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -58,5 +58,6 @@ def share_links(context, article):
     request = context["request"]
     return {
         "links": seo.share_links(request, article),
-        "canonical": absolute_url(request, article.get_absolute_url()),
+        # Printed for people to read (and type): Arabic letters, not percent-escapes.
+        "printed_url": uri_to_iri(absolute_url(request, article.get_absolute_url())),
     }
