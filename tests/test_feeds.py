@@ -2,15 +2,18 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
+from django.core.cache import cache
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.workflow import Action, article_transition
 from authors.models import Author
+from editorial.roles import MODERATORS
 from reach.photos import share_photo
 
-from .factories import image_upload, make_article, make_author, make_section, make_source
+from .factories import image_upload, make_article, make_author, make_section, make_source, make_user
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -299,3 +302,21 @@ class FeedQueryTests(TestCase):
         article.photo.storage.delete(article.photo_large.name)
         # Measured from the cache the second time: storage is not asked again.
         self.assertEqual(share_photo(article), first)
+
+
+class TakenDownTests(FeedTestCase):
+    def test_a_story_taken_down_leaves_feeds_and_sitemaps_at_once(self):
+        article = make_article("خبر سُحب بعد نشره", pub_date=ago(hours=1))
+        self.assertEqual(self.rss_titles(feed_url("latest", "rss")), ["خبر سُحب بعد نشره"])
+        article_transition(
+            article=article, user=make_user(MODERATORS), action=Action.TAKEDOWN, note="خطأ في هوية الضحايا"
+        )
+        # The article's page is gone at once; the cached sitemaps would list its address until
+        # they expire (NEWSROOM_SITEMAP_CACHE_SECONDS): here, as after that, it is gone.
+        cache.clear()
+        self.assertEqual(self.rss_titles(feed_url("latest", "rss")), [])
+        self.assertEqual(self.atom_titles(feed_url("latest", "atom")), [])
+        for section in ("articles", "news"):
+            with self.subTest(sitemap=section):
+                response = self.client.get(reverse("reach:sitemap", kwargs={"section": section}))
+                self.assertNotContains(response, article.get_absolute_url())
