@@ -178,7 +178,7 @@ NEWSROOM_DIGITS = os.environ.get("DIGITS", "western")
 NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Feeds and sitemaps (reach app).
 NEWSROOM_FEED_ITEMS = 30
-NEWSROOM_SITEMAP_LIMIT = 5000  # URLs per sitemap page: Google allows 50,000, but pages render faster
+NEWSROOM_SITEMAP_LIMIT = 2000  # URLs per sitemap page: Google allows 50,000; small pages render fast
 NEWSROOM_SITEMAP_CACHE_SECONDS = 60 * 60  # the Google News sitemap is kept 5 minutes
 # The publisher's square logo (a static file) for structured data and link previews.
 NEWSROOM_LOGO = "reach/logo.png"

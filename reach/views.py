@@ -45,7 +45,9 @@ def sitemap_section(request, section):
     return SITEMAP_CACHE(_render_sitemap)(request, section)
 
 
-def _render_sitemap(request, section, template_name="sitemap.xml"):
+# Leaner than Django's own sitemap.xml (no alternates, priorities or change frequencies, which
+# these sitemaps do not use) and with lastmod as a full time: rendering took most of a page's time.
+def _render_sitemap(request, section, template_name="reach/sitemap.xml"):
     return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section, template_name=template_name)
 
 

@@ -75,7 +75,7 @@ class SitemapTests(SitemapTestCase):
             [f"http://testserver{a.get_absolute_url()}" for a in (self.old, self.new)],
         )
         lastmod = urls[1].findtext(f"{SITEMAP}lastmod")
-        self.assertEqual(lastmod, timezone.localdate(max(self.new.updated, self.new.pub_date)).isoformat())
+        self.assertEqual(datetime.fromisoformat(lastmod), max(self.new.updated, self.new.pub_date))
 
     def test_unpublished_articles_are_in_no_sitemap(self):
         for section in ("articles", "sections", "tags", "sources", "authors", "news"):
@@ -102,7 +102,7 @@ class SitemapTests(SitemapTestCase):
     def test_section_lastmod_is_its_newest_article(self):
         root = self.fetch(sitemap_url("sections"))
         self.assertEqual(
-            root.findtext(f"{SITEMAP}url/{SITEMAP}lastmod"), timezone.localdate(self.new.pub_date).isoformat()
+            datetime.fromisoformat(root.findtext(f"{SITEMAP}url/{SITEMAP}lastmod")), self.new.pub_date
         )
 
     def test_parent_section_is_listed_for_its_sub_sections_news(self):
@@ -114,7 +114,7 @@ class SitemapTests(SitemapTestCase):
         dates = {
             u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in root.iter(f"{SITEMAP}url")
         }
-        expected = timezone.localdate(article.pub_date).isoformat()
+        expected = article.pub_date.isoformat()
         self.assertEqual(dates[f"http://testserver{parent.get_absolute_url()}"], expected)
         self.assertEqual(dates[f"http://testserver{child.get_absolute_url()}"], expected)
         self.assertNotIn(f"http://testserver{self.hidden.get_absolute_url()}", dates)
