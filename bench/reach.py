@@ -1,12 +1,12 @@
 """Time the feeds, sitemaps and robots.txt on a large synthetic archive, uncached.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
-    .venv/bin/python bench/reach.py [--articles 100000] [--runs 20]
+    .venv/bin/python bench/reach.py [--articles 100000] [--runs 20] [--reuse]
 
 Builds the archive as bench/pages.py does (the database named in DATABASE_URL is wiped and
 refilled; without it a throw-away SQLite file is used). Sitemaps are cached whole in
 production (NEWSROOM_SITEMAP_CACHE_SECONDS); here every request renders, to show what a
-cache miss costs.
+cache miss costs. --reuse measures the archive a previous run left in DATABASE_URL.
 """
 
 import argparse
@@ -27,6 +27,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
+from articles.models import Article  # noqa: E402
 from sections.models import Section  # noqa: E402
 
 UNCACHED = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -36,16 +37,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=100000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", interactive=False, verbosity=0)
-    started = time.perf_counter()
-    build(args.articles)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    print(f"{connection.vendor}, {args.articles} articles built in {time.perf_counter() - started:.1f} s")
+    if args.reuse:
+        args.articles = Article.objects.count()
+        print(f"{connection.vendor}, {args.articles} articles already there")
+    else:
+        call_command("migrate", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        build(args.articles)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        print(f"{connection.vendor}, {args.articles} articles built in {time.perf_counter() - started:.1f} s")
 
     section = Section.objects.first()
     tag = Tag.objects.first()

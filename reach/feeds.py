@@ -60,6 +60,10 @@ class ArticleFeed(Feed):
     def subtitle(self, obj):
         return self.description(obj)
 
+    def author_name(self, obj):
+        # Atom wants an author for every entry: stories without a byline are the newsroom's.
+        return settings.NEWSROOM_SITE_NAME
+
     def link(self, obj):
         return absolute_url(self.request, self.page_url(obj))
 

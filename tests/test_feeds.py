@@ -151,6 +151,12 @@ class LatestFeedTests(FeedTestCase):
             ["ليلى العلي، مراسل في دير الزور"],
         )
 
+    def test_atom_entries_without_bylines_fall_back_to_the_newsroom(self):
+        root = self.fetch(feed_url("latest", "atom"))
+        self.assertEqual(root.findtext(f"{ATOM}author/{ATOM}name"), "غرفة الأخبار")
+        entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "أحدث خبر")
+        self.assertIsNone(entry.find(f"{ATOM}author"))
+
     def test_graphic_photo_is_not_sent_to_feed_readers(self):
         for fmt, tag in (("rss", "enclosure"), ("atom", f"{ATOM}link[@rel='enclosure']")):
             root = self.fetch(feed_url("latest", fmt))
