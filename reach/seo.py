@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from authors.models import Author
 
@@ -99,8 +100,8 @@ def share_links(request, article) -> list[tuple[str, str, str]]:
         return urlencode(params, quote_via=quote)
 
     return [
-        ("whatsapp", "واتساب", f"https://wa.me/?{query(text=f'{title} {url}')}"),
-        ("telegram", "تيليغرام", f"https://t.me/share/url?{query(url=url, text=title)}"),
-        ("facebook", "فيسبوك", f"https://www.facebook.com/sharer/sharer.php?{query(u=url)}"),
-        ("x", "إكس", f"https://x.com/intent/post?{query(text=title, url=url)}"),
+        ("whatsapp", _("واتساب"), f"https://wa.me/?{query(text=f'{title} {url}')}"),
+        ("telegram", _("تيليغرام"), f"https://t.me/share/url?{query(url=url, text=title)}"),
+        ("facebook", _("فيسبوك"), f"https://www.facebook.com/sharer/sharer.php?{query(u=url)}"),
+        ("x", _("إكس"), f"https://x.com/intent/post?{query(text=title, url=url)}"),
     ]
