@@ -18,13 +18,13 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
+from newsroom.dates import format_date, format_time
 from newsroom.text import arabic_slugify
 
 from . import presence
 from .models import Article, Correction, Transition, VerificationLabel
 from .revisions import RevisionDiffView
 from .takedown import TakedownView
-from .templatetags.news import levantine_date
 from .workflow import PUBLISH, Action, allowed_actions, article_transition
 
 
@@ -133,7 +133,7 @@ class ArticleAdminForm(forms.ModelForm):
 
         params = {
             "name": self._last_writer(current),
-            "when": f"{levantine_date(current.updated)} الساعة {timezone.localtime(current.updated):%H:%M}",
+            "when": f"{format_date(current.updated)} الساعة {format_time(current.updated)}",
         }
         if loaded is None and params["name"]:
             message = _(

@@ -41,7 +41,7 @@ class ArticleDetailView(DetailView):
             .prefetch_related(
                 "tags",
                 Prefetch("sources", queryset=Source.objects.only("name", "slug", "kind")),
-                Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+                Prefetch("authors", queryset=Author.objects.only("name", "slug", "kind")),
                 "corrections",
             )
         )

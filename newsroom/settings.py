@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
     "imagekit",
     "django_prose_editor",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "articles",
     "editorial",
     "comments",
+    "reach",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,21 @@ ARTICLE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "غرفة الأخبار")
 NEWSROOM_PAGE_SIZE = 12
 NEWSROOM_RELATED_LIMIT = 6
+
+# How dates read (newsroom/dates.py): "levantine" months (كانون الأول) or "standard" (ديسمبر);
+# "western" digits (2018) or "arabic" (٢٠١٨).
+NEWSROOM_MONTH_NAMES = os.environ.get("MONTH_NAMES", "levantine")
+NEWSROOM_DIGITS = os.environ.get("DIGITS", "western")
+# The site's public address, e.g. "https://example.org": canonical links, feeds, sitemaps and
+# share links name this host whatever alias or proxy a request came through. Empty: the
+# request's own scheme and host (development).
+NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Feeds and sitemaps (reach app).
+NEWSROOM_FEED_ITEMS = 30
+NEWSROOM_SITEMAP_LIMIT = 2000  # URLs per sitemap page: Google allows 50,000; small pages render fast
+NEWSROOM_SITEMAP_CACHE_SECONDS = 60 * 60  # the Google News sitemap is kept 5 minutes
+# The publisher's square logo (a static file) for structured data and link previews.
+NEWSROOM_LOGO = "reach/logo.png"
 
 # Reader comments (comments app).
 # Comments close this many days after publication; 0 never closes them by age.

@@ -544,7 +544,7 @@ class DashboardTests(TestCase):
         self.assertIn(f'href="{CHANGELIST_URL}?status__exact=review"', review)
         scheduled = self.block(response, "scheduled")
         self.assertIn("مجدولة (1)", scheduled)
-        self.assertIn("15 أيار 2026 07:45", scheduled)
+        self.assertIn("15 أيار 2026، 07:45", scheduled)
         self.assertIn(f'href="{CHANGELIST_URL}?status__exact=scheduled"', scheduled)
         published = self.block(response, "published")
         self.assertIn("نُشرت مؤخراً", published)

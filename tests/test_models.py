@@ -1,14 +1,12 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Template
 from django.test import TestCase
 from django.urls import resolve
 from django.utils import timezone
 
 from articles.models import Article
-from articles.templatetags.news import levantine_date
 
 from .factories import image_upload, make_article, make_author, make_section, make_source
 
@@ -276,47 +274,3 @@ class ArticlePhotoUrlTests(TestCase):
             self.assertEqual(article.photo_url("card"), "")
         with self.assertLogs("articles.models", "WARNING"):
             self.assertEqual(article.photo_url("large"), "")
-
-
-class LevantineDateTests(TestCase):
-    MONTHS = [
-        "كانون الثاني",
-        "شباط",
-        "آذار",
-        "نيسان",
-        "أيار",
-        "حزيران",
-        "تموز",
-        "آب",
-        "أيلول",
-        "تشرين الأول",
-        "تشرين الثاني",
-        "كانون الأول",
-    ]
-
-    def test_every_month_has_its_levantine_name(self):
-        for month, name in enumerate(self.MONTHS, start=1):
-            with self.subTest(month=month):
-                self.assertEqual(levantine_date(date(2018, month, 1)), f"1 {name} 2018")
-
-    def test_first_of_december(self):
-        self.assertEqual(levantine_date(date(2018, 12, 1)), "1 كانون الأول 2018")
-
-    def test_aware_datetime_is_shown_as_the_date_in_damascus(self):
-        # 22:30 UTC on 30 November is already 00:30 on 1 December in Damascus (UTC+2 then).
-        late_evening_utc = datetime(2018, 11, 30, 22, 30, tzinfo=UTC)
-        self.assertEqual(levantine_date(late_evening_utc), "1 كانون الأول 2018")
-
-    def test_aware_datetime_earlier_in_the_day_keeps_its_date(self):
-        self.assertEqual(levantine_date(datetime(2018, 11, 30, 12, 0, tzinfo=UTC)), "30 تشرين الثاني 2018")
-
-    def test_day_has_no_leading_zero(self):
-        self.assertEqual(levantine_date(date(2024, 3, 5)), "5 آذار 2024")
-
-    def test_empty_value_prints_nothing(self):
-        self.assertEqual(levantine_date(None), "")
-
-    def test_filter_works_in_templates(self):
-        template = Template("{% load news %}{{ when|levantine_date }}")
-        rendered = template.render(Context({"when": datetime(2018, 11, 30, 22, 30, tzinfo=UTC)}))
-        self.assertEqual(rendered, "1 كانون الأول 2018")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, VerificationLabel
 from articles.selectors import related_articles
-from articles.templatetags.news import levantine_date
+from newsroom.dates import format_date
 
 from .factories import image_upload, make_article, make_author, make_section, make_source
 
@@ -490,7 +490,7 @@ class ListPagesTests(NotFoundAssertions, TestCase):
         self.assertContains(
             response,
             f'<time class="card-news-date" datetime="{local.isoformat(timespec="seconds")}">'
-            f"{levantine_date(local)}</time>",
+            f"{format_date(local)}</time>",
         )
 
     def test_section_page_includes_sub_section_articles(self):
