@@ -27,7 +27,8 @@ from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_d071b9ecd2bf7f2d.txt"
+# The brief's sample article sits beside the project; NEWSROOM_SEED points elsewhere (a worktree).
+SEED = Path(os.environ.get("NEWSROOM_SEED", ROOT.parent / "shared" / "seeds" / "000_d071b9ecd2bf7f2d.txt"))
 
 # Words too common to name a story by: never picked as tags.
 STOP_WORDS = set(
@@ -142,9 +143,10 @@ def build(count: int, *, seed: int = 7, batch: int = 2000, verbose: bool = False
     from sections.models import Section
     from sources.models import Source
 
+    # Read before wiping: a missing seed must not leave the benchmark database empty.
+    _title, paragraphs = seed_text()
     call_command("flush", interactive=False, verbosity=0)
     rng = random.Random(seed)
-    _title, paragraphs = seed_text()
     chain = Chain(paragraphs, rng)
 
     sections = [Section.objects.create(name=name, menu_order=i) for i, name in enumerate(SECTIONS)]
