@@ -261,8 +261,8 @@ def import_content(path: Path) -> Summary:
         if occupied := non_empty_models():
             held = ", ".join(f"{label} ({count})" for label, count in occupied.items())
             raise ArchiveError(
-                f"the database is not empty: it already holds {held}. Restore into a freshly "
-                "migrated database, and create a superuser only after the restore: the archive brings its users"
+                f"the database is not empty: it already holds {held}. Restore into a freshly migrated "
+                "database, and create a superuser only after the restore: the archive brings its users"
             )
         media = _checked_media(tar, manifest)
         written: list[tuple[str, object]] = []
