@@ -13,6 +13,8 @@ def lockout_response(request, original_response=None, credentials=None):
     context = {
         **admin.site.each_context(request),
         "title": "تسجيل الدخول موقوف مؤقتاً",
+        # Nobody is logged in: the admin's sidebar would only say there is nothing to see.
+        "is_nav_sidebar_enabled": False,
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "cooloff_minutes": minutes,
     }

@@ -277,7 +277,7 @@ class LoginThrottlingTests(TestCase):
             self.log_in("wrong")
         response = self.log_in("the-right-password-1")
         self.assertEqual(response.status_code, 429)
-        self.assertContains(response, "أُوقف تسجيل الدخول مؤقتاً بعد 3 محاولات فاشلة", status_code=429)
+        self.assertContains(response, "أُوقف تسجيل الدخول مؤقتاً بعد 3 من المحاولات الفاشلة", status_code=429)
         self.assertContains(response, "حاول مجدداً بعد 30 دقيقة", status_code=429)
         self.assertContains(response, '<html lang="ar" dir="rtl"', status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
