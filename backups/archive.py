@@ -16,6 +16,7 @@ import tarfile
 import tempfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -125,6 +126,19 @@ def _add(tar: tarfile.TarFile, name: str, source, size: int) -> None:
     tar.addfile(info, source)
 
 
+@contextmanager
+def _snapshot():
+    """One consistent view of the database for the whole export: a comment posted while it
+    runs must not be in the archive without the rows it points to, or the archive would not
+    restore. PostgreSQL needs REPEATABLE READ for that; SQLite's transaction gives it anyway."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def export_content(path: Path) -> Summary:
     """Write the archive to `path`, via a temporary file beside it: a failed export never
     leaves a truncated archive that looks like a backup."""
@@ -135,7 +149,7 @@ def export_content(path: Path) -> Summary:
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     os.close(fd)
     try:
-        with tarfile.open(partial, "w:gz") as tar:
+        with _snapshot(), tarfile.open(partial, "w:gz") as tar:
             for label, model in zip(EXPORTED_MODELS, exported_models(), strict=True):
                 fields = _file_fields(model)
                 count = 0

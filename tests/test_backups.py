@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group, User
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
 from articles.models import Article, Correction, Transition, VerificationLabel
@@ -317,3 +317,19 @@ class BrokenArchiveTests(ArchiveTestCase):
     def test_the_export_command_refuses_a_missing_folder(self):
         with self.assertRaisesMessage(CommandError, "no such folder"):
             call_command("export_content", str(self.folder / "nowhere" / "a.tar.gz"), stdout=io.StringIO())
+
+
+class ExportOutsideATransactionTests(TransactionTestCase):
+    """The command as an operator runs it, not inside a test's transaction: the export reads
+    one snapshot (on PostgreSQL, a REPEATABLE READ transaction of its own)."""
+
+    def test_export_reads_one_consistent_snapshot(self):
+        article = make_article("خبر", section=make_section("سوريا"))
+        Comment.objects.create(article=article, name="قارئ", text="تعليق")
+        with tempfile.TemporaryDirectory() as folder:
+            archive = Path(folder) / "a.tar.gz"
+            call_command("export_content", str(archive), stdout=io.StringIO())
+            with tarfile.open(archive, "r:gz") as tar:
+                manifest = json.loads(tar.extractfile("manifest.json").read())
+        self.assertEqual(manifest["models"]["articles.article"], 1)
+        self.assertEqual(manifest["models"]["comments.comment"], 1)
