@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from newsroom.dates import format_date, format_time
+from newsroom.security import NonceMediaAdminMixin
 from newsroom.text import arabic_slugify
 
 from . import presence
@@ -190,7 +191,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(NonceMediaAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["thumbnail", "title", "section", "status", "pub_date", "created_by"]
     list_display_links = ["thumbnail", "title"]

@@ -7,8 +7,9 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
+from django_prose_editor.fields import ProseEditorField, create_sanitizer
 from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFill, ResizeToFit
 from taggit.managers import TaggableManager
@@ -32,6 +33,22 @@ BODY_EXTENSIONS = {
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "History": True,
 }
+
+
+_clean_body = create_sanitizer(BODY_EXTENSIONS)
+
+
+def sanitize_body(html: str) -> str:
+    """nh3 with the editor's allow-list, repeated until the HTML stops changing. Misnested markup
+    can come out of one pass in a form that parses differently the next time ("<h2><div><h2>"
+    gives "<h2><h2></h2></h2>", found by tests/test_properties.py); what is stored must be what
+    a second save would store, or revisions and restores show changes nobody made."""
+    for _round in range(10):
+        cleaned = _clean_body(html)
+        if cleaned == html:
+            break
+        html = cleaned
+    return cleaned
 
 
 def validate_photo_size(photo):
@@ -105,7 +122,7 @@ class Article(models.Model):
         help_text=_("يُملأ من العنوان. الرابط يحمل رقم الخبر أيضاً، فلا يلزم أن يكون فريداً."),
     )
     lead = models.TextField(_("المقدمة"), help_text=_("فقرة تمهيدية قصيرة تظهر تحت العنوان وفي القوائم."))
-    body = ProseEditorField(_("النص"), extensions=BODY_EXTENSIONS, sanitize=True)
+    body = ProseEditorField(_("النص"), extensions=BODY_EXTENSIONS, sanitize=sanitize_body)
     section = models.ForeignKey(
         "sections.Section",
         verbose_name=_("القسم"),
@@ -248,6 +265,12 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    def body_html(self) -> SafeString:
+        """The body for a page, a feed or the API, sanitised again on the way out: save()
+        cleans it, but rows can arrive without save() (QuerySet.update, restoring a revision,
+        a database restored from elsewhere). nh3 takes microseconds, and it is idempotent."""
+        return mark_safe(self._meta.get_field("body").sanitize(self.body))
 
     def is_published(self) -> bool:
         return self.status in self.PUBLIC_STATUSES and self.pub_date <= timezone.now()

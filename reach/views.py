@@ -58,12 +58,10 @@ def robots_txt(request):
         "reach/robots.txt",
         {
             "sitemap_url": absolute_url(request, reverse("reach:sitemap_index")),
-            # The admin, and the folder every preview lives under (the login wall answers
-            # crawlers there anyway; this spares the requests).
-            "disallowed": [
-                reverse("admin:index"),
-                reverse("articles:preview", kwargs={"pk": 0}).removesuffix("0/"),
-            ],
+            # The folder every preview lives under (the login wall answers crawlers there
+            # anyway; this spares the requests). Not the admin: ADMIN_URL may be kept private,
+            # and robots.txt is the first file anyone probing a site reads.
+            "disallowed": [reverse("articles:preview", kwargs={"pk": 0}).removesuffix("0/")],
         },
         content_type="text/plain; charset=utf-8",
     )

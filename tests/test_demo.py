@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.urls import reverse
 
 from articles.models import Article, Correction
 from authors.models import Author
@@ -243,14 +244,14 @@ class DemoAccountsTests(DemoMediaMixin, TestCase):
         for username in ["admin", *self.ROLES]:
             with self.subTest(username=username):
                 self.assertTrue(self.client.login(username=username, password="newsroom-demo"))
-                self.assertEqual(self.client.get("/admin/").status_code, 200)
+                self.assertEqual(self.client.get(reverse("admin:index")).status_code, 200)
                 self.client.logout()
 
     def test_no_demo_user_when_an_account_exists(self):
         get_user_model().objects.create_user("layla", password="a-real-password-1")
         output = load_demo()
         self.assertQuerySetEqual(get_user_model().objects.values_list("username", flat=True), ["layla"])
-        self.assertIn("log in at /admin/ with yours", output)
+        self.assertIn(f"log in at {reverse('admin:index')} with yours", output)
         self.assertNotIn("newsroom-demo", output)
 
     def test_second_run_makes_no_more_accounts(self):

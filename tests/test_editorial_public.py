@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -420,7 +421,7 @@ class PseudonymTests(TestCase):
                 if isinstance(pattern, URLResolver):
                     inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                     walk(pattern.url_patterns, route, inner)
-                elif isinstance(pattern, URLPattern) and not route.startswith("admin/"):
+                elif isinstance(pattern, URLPattern) and not route.startswith(settings.ADMIN_URL):
                     routes.add(f"{namespace}{pattern.name}")
 
         walk(get_resolver().url_patterns)

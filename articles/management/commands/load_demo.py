@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
@@ -428,7 +429,7 @@ class Command(BaseCommand):
     def ensure_accounts(self) -> None:
         User = get_user_model()
         if User.objects.exists():
-            self.stdout.write("Accounts already exist: log in at /admin/ with yours.")
+            self.stdout.write(f"Accounts already exist: log in at {reverse('admin:index')} with yours.")
             return
         self.stdout.write(f"Demo accounts created, all with the password {DEMO_PASSWORD!r}:")
         for username, role, does in DEMO_ACCOUNTS:
