@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -23,8 +24,20 @@ def thumbnail_html(photo: Photo, width: int = 120):
     )
 
 
+class PhotoAdminForm(forms.ModelForm):
+    # A plain file field: Django's ImageField would open the upload with Pillow before our
+    # checks (size first, pixels from the header) and answer every problem the same way.
+    # The model's validate_image is the one judge, with a message saying what is wrong.
+    image = forms.FileField(label=_("الصورة"), help_text=Photo._meta.get_field("image").help_text)
+
+    class Meta:
+        model = Photo
+        fields = ["image", "caption", "credit", "alt_text", "taken_on"]
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
     list_display = ["thumbnail", "__str__", "credit", "taken_on", "uploaded_by", "created"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = ["created", "taken_on"]

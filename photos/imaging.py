@@ -130,8 +130,6 @@ def rendition_widths(original_width: int) -> list[int]:
     widths = [width for width in RENDITION_WIDTHS if width < original_width]
     if original_width <= RENDITION_WIDTHS[-1]:
         widths.append(original_width)
-    else:
-        widths.append(RENDITION_WIDTHS[-1])
     return widths
 
 
