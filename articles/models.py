@@ -97,6 +97,8 @@ class Article(models.Model):
         help_text=_("يُملأ من العنوان. الرابط يحمل رقم الخبر أيضاً، فلا يلزم أن يكون فريداً."),
     )
     lead = models.TextField(_("المقدمة"), help_text=_("فقرة تمهيدية قصيرة تظهر تحت العنوان وفي القوائم."))
+    # Applied last to first: nh3 with the extensions' allowlist, then only photos of our
+    # library keep an <img>.
     body = ProseEditorField(
         _("النص"), extensions=BODY_EXTENSIONS, sanitize=[keep_library_photos, create_sanitizer]
     )

@@ -16,9 +16,6 @@ MIGRATION = ("articles", "0007_featured_photo")
 
 
 class FeaturedPhotoMigrationTests(TransactionTestCase):
-    # The flush after each test would take the rows data migrations made (the roles).
-    serialized_rollback = True
-
     def setUp(self):
         executor = MigrationExecutor(connection)
         graph = executor.loader.graph
