@@ -37,7 +37,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             self.readable()
-            .select_related("section__parent", "verification")
+            .select_related("section__parent", "verification", "featured_photo")
             .prefetch_related(
                 "tags",
                 Prefetch("sources", queryset=Source.objects.only("name", "slug", "kind")),

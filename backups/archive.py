@@ -43,6 +43,7 @@ EXPORTED_MODELS = [
     "sources.source",
     "authors.author",
     "taggit.tag",
+    "photos.photo",
     "articles.verificationlabel",
     "articles.article",  # with its sources, authors and related picks
     "articles.taggedarticle",
@@ -55,6 +56,9 @@ EXPORTED_MODELS = [
     "reversion.revision",  # an article's earlier versions, which editors can restore
     "reversion.version",
 ]
+# Files a row names outside its file fields, with the field whose storage holds them: a
+# photo's renditions, made once on upload, so a restored site shows its photos at once.
+DERIVED_FILES = {"photos.photo": ("image", lambda fields: [r["name"] for r in fields["renditions"]])}
 
 CHUNK = 1000
 
@@ -161,6 +165,10 @@ def export_content(path: Path) -> Summary:
                         for file_field in fields:
                             if name := item["fields"].get(file_field.name):
                                 media.setdefault(name, f"{label}.{file_field.name}")
+                        if label in DERIVED_FILES:
+                            field_name, names = DERIVED_FILES[label]
+                            for name in names(item["fields"]):
+                                media.setdefault(name, f"{label}.{field_name}")
                     size = data.tell()
                     data.seek(0)
                     _add(tar, f"data/{label}.jsonl", data, size)

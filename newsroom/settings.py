@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "taggit",
-    "imagekit",
     "django_prose_editor",
     "reversion",
     "crispy_forms",
@@ -78,6 +77,7 @@ INSTALLED_APPS = [
     "editorial",
     "comments",
     "reach",
+    "photos",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +173,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Upload limits: a news photo is a few megabytes; anything far larger is a mistake or abuse.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-ARTICLE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# Decoded, 40 megapixels take 160 MB; a bigger picture is refused before it is decoded.
+PHOTO_MAX_PIXELS = 40_000_000
 
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "غرفة الأخبار")
 NEWSROOM_PAGE_SIZE = 12

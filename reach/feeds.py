@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import CARD_PHOTO_FIELDS, Article
 from authors.models import Author
 from sections.models import Section
 from sources.models import Source
@@ -73,17 +73,16 @@ class ArticleFeed(Feed):
     def items(self, obj):
         return (
             self.articles(obj)
-            .select_related("section")
+            .select_related("section", "featured_photo")
             .only(
                 "title",
                 "slug",
                 "lead",
                 "pub_date",
                 "updated",
-                "photo",
-                "photo_alt",
                 "photo_is_graphic",
                 "section__name",
+                *CARD_PHOTO_FIELDS,
             )
             .prefetch_related("tags", Prefetch("authors", queryset=Author.objects.only("name")))
             .order_by("-pub_date", "-pk")[: settings.NEWSROOM_FEED_ITEMS]

@@ -1,19 +1,16 @@
-"""The one place this app reads an article's photo (feeds, link previews, structured data).
-
-The photo library is being rebuilt (Article.photo* → Article.featured_photo with stored
-renditions): only share_photo() needs to change with it.
-"""
+"""The one place this app reads an article's photo (feeds, link previews, structured data)."""
 
 import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from PIL import Image
 
 logger = logging.getLogger(__name__)
 
-# A rendition's name changes whenever its picture does, so what is measured from it stays
-# true; the timeout only lets the cache forget photos nobody asks for any more.
+# Link previews and Google's large-image results ask for at least 1200 px wide.
+SHARE_WIDTH = 1200
+# A rendition's name changes whenever its picture does, so its measured size stays true;
+# the timeout only lets the cache forget photos nobody asks for any more.
 MEASURE_SECONDS = 7 * 24 * 60 * 60
 
 
@@ -28,38 +25,33 @@ class SharePhoto:
 
 
 def share_photo(article) -> SharePhoto | None:
-    """The large rendition of the article's photo, measured, or None when there is none to
-    show: no photo, a file that cannot be read, or a graphic photo. Pages show a graphic
-    photo only blurred behind a warning, and a feed reader or a chat's link preview would
-    show it to anyone, unasked.
+    """The JPEG rendition (not every messenger reads WebP) of the article's photo that suits a
+    link preview, or None when there is none to show: no photo, a file that cannot be read,
+    or a graphic photo. Pages show a graphic photo only blurred behind a warning, and a feed
+    reader or a chat's link preview would show it to anyone, unasked.
 
-    The first call per rendition looks at storage (on S3, requests); later ones are one
-    cache lookup, so a feed of thirty photos costs no storage calls. The photos rebuild can
-    store the byte size and dimensions on the rendition row and drop the cache.
+    Widths and heights come from the photo's row; only the byte size (an RSS enclosure needs
+    it) asks storage, once per rendition, then the cache: a feed of thirty photos costs no
+    storage calls.
     """
-    if not article.photo or article.photo_is_graphic:
+    photo = article.featured_photo
+    if photo is None or article.photo_is_graphic:
         return None
-    rendition = article.photo_large
-    key = f"reach:photo:{rendition.name}"
-    measured = cache.get(key)
-    if measured is None:
-        # Asked for a rendition whose source is gone, imagekit fails once and then hands out
-        # the URL of a file it never wrote: look before asking, so the page below is not fooled.
-        if not article.photo.storage.exists(article.photo.name):
-            return None
-        url = article.photo_url("large")
-        if not url:
-            return None
+    if not photo.ensure_renditions():
+        return None
+    jpegs = [r for r in photo.renditions if r["ext"] == "jpg"]  # narrowest first
+    if not jpegs:
+        return None
+    chosen = next((r for r in jpegs if r["width"] >= SHARE_WIDTH), jpegs[-1])
+    storage = photo.image.storage
+    key = f"reach:photo-bytes:{chosen['name']}"
+    length = cache.get(key)
+    if length is None:
         try:
-            with rendition.storage.open(rendition.name) as file, Image.open(file) as image:
-                measured = (
-                    url,
-                    *image.size,
-                    Image.MIME[image.format],
-                    rendition.storage.size(rendition.name),
-                )
-        except (OSError, ValueError, KeyError):
-            logger.warning("Article %s: photo rendition %s cannot be measured", article.pk, rendition.name)
+            length = storage.size(chosen["name"])
+        except OSError:
+            logger.warning("Article %s: photo rendition %s cannot be measured", article.pk, chosen["name"])
             return None
-        cache.set(key, measured, MEASURE_SECONDS)
-    return SharePhoto(*measured, alt=article.photo_alt)
+        cache.set(key, length, MEASURE_SECONDS)
+    url = storage.url(chosen["name"])
+    return SharePhoto(url, chosen["width"], chosen["height"], "image/jpeg", length, alt=photo.alt_text)

@@ -38,7 +38,7 @@ class ArticleSitemap(SiteSitemap):
     def items(self):
         # Oldest first: a page, once full, never changes again, so crawlers and caches can
         # keep it; only the last page grows. Plain rows, not models: building thousands of
-        # Article instances (and imagekit's per-instance set-up) took most of a page's time.
+        # Article instances took most of a page's time.
         return (
             Article.objects.published().values("pk", "slug", "pub_date", "updated").order_by("pub_date", "pk")
         )

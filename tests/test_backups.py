@@ -21,6 +21,7 @@ from authors.models import Author
 from backups.archive import EXPORTED_MODELS, exported_models
 from comments.models import BlockedWord, Comment, Decision, Report
 from editorial.roles import EDITORS
+from photos.models import Photo
 from sections.models import Section
 from tests.factories import image_upload, make_article, make_author, make_section, make_source, make_user
 
@@ -105,6 +106,8 @@ class RoundTripTests(ArchiveTestCase):
                 planned_for=now.date(),
                 comments_open=False,
                 import_key="seed-1",
+                photo=image_upload("hajin.jpg"),
+                photo_caption="دخان فوق البلدة",
             )
         article.related.add(older)
         later = make_article(
@@ -138,10 +141,15 @@ class RoundTripTests(ArchiveTestCase):
     def test_round_trip_loses_nothing(self):
         before = snapshot()
         files = {author.photo.name: author.photo.read() for author in Author.objects.all()}
-        self.assertEqual(len(files), 2)
+        photo = Photo.objects.get()
+        for name in [photo.image.name, *(r["name"] for r in photo.renditions)]:
+            with default_storage.open(name, "rb") as file:
+                files[name] = file.read()
+        self.assertTrue(photo.renditions)
         output = self.export()
         self.assertIn("articles.article: 4", output)
-        self.assertIn("media files: 2", output)
+        # Two bylines' photos, the library photo and each of its renditions.
+        self.assertIn(f"media files: {2 + 1 + len(photo.renditions)}", output)
 
         empty_the_site()
         for name in files:
