@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "articles",
     "editorial",
     "comments",
+    "search",
 ]
 
 MIDDLEWARE = [

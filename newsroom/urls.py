@@ -19,6 +19,7 @@ urlpatterns = [
     path("section/", include("sections.urls")),
     path("source/", include("sources.urls")),
     path("author/", include("authors.urls")),
+    path("search/", include("search.urls")),
     path("admin/editorial/", include("editorial.urls")),
     path("admin/articles/article/<int:pk>/presence/", presence.heartbeat, name="article_presence"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,66 @@
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections, router
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Substr
+
+from .index import CONFIG
+from .query import Part, Query
+
+# SQLite's simpler ranking: a term in the title counts most, then the lead, then the body.
+_TITLE, _LEAD, _BODY = 3, 2, 1
+
+
+def search_articles(queryset: QuerySet, query: Query) -> QuerySet:
+    """`queryset` narrowed to the articles matching `query`, most relevant first (newest first
+    on a tie), with a `rank` annotation. An empty query matches nothing."""
+    if not query:
+        return queryset.none()
+    vendor = connections[queryset.db or router.db_for_read(queryset.model)].vendor
+    if vendor == "postgresql":
+        tsquery = SearchQuery(query.websearch(), config=CONFIG, search_type="websearch")
+        queryset = queryset.filter(search_vector=tsquery).annotate(
+            rank=SearchRank(F("search_vector"), tsquery)
+        )
+    else:
+        queryset = _like_search(queryset, query)
+    return queryset.order_by("-rank", "-pub_date", "-pk")
+
+
+def _contains(part: Part, field: str) -> Q:
+    # Terms are letters and digits only (newsroom.text), so nothing in them needs escaping for LIKE.
+    return Q(**{f"{field}__contains": f" {' '.join(part.terms)} "})
+
+
+def _anywhere(part: Part) -> Q:
+    return _contains(part, "search_head") | _contains(part, "search_body")
+
+
+def _like_search(queryset: QuerySet, query: Query) -> QuerySet:
+    """SQLite: the same terms, found as whole words in the stored term text."""
+    condition = Q()
+    for group in query.groups:
+        either = Q()
+        for part in group:
+            either |= _anywhere(part)
+        condition &= either
+    for part in query.excluded:
+        condition &= ~_anywhere(part)
+    parts = [part for group in query.groups for part in group]
+    rank = sum(
+        (
+            Case(
+                When(_contains(part, "search_title"), then=Value(_TITLE)),
+                When(_contains(part, "search_head"), then=Value(_LEAD)),
+                When(_contains(part, "search_body"), then=Value(_BODY)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            for part in parts
+        ),
+        Value(0),
+    )
+    return (
+        queryset.filter(condition)
+        .annotate(search_title=Substr("search_head", 1, StrIndex("search_head", Value("\n"))))
+        .annotate(rank=rank)
+    )
