@@ -94,11 +94,8 @@ def _key_word(word: str) -> str:
 
 def key_words(text: str) -> list[str]:
     """The words of `text` as search keys: folded, lower-cased, with the prefix rules applied."""
-    return [
-        _key_word(word)
-        for written in _WORD.findall(text)
-        for word in _WORD.findall(unicodedata.normalize("NFKC", fold(written).lower()))
-    ]
+    # Folding first joins what the marks split; NFKC again because lower() can undo it ("İ").
+    return [_key_word(word) for word in _WORD.findall(unicodedata.normalize("NFKC", fold(text).lower()))]
 
 
 def search_key(text: str) -> str:
