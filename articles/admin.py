@@ -19,6 +19,8 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from newsroom.text import arabic_slugify
+from search.query import parse
+from search.selectors import search_articles
 
 from . import presence
 from .models import Article, Correction, Transition, VerificationLabel
@@ -246,6 +248,16 @@ class ArticleAdmin(VersionAdmin):
 
     # Who may see and change what. The status only ever moves through the workflow buttons
     # (article_transition), so it is read-only in the form for everyone.
+
+    def get_search_results(self, request, queryset, search_term):
+        # The reader's search over every status, with the same normaliser ("عسكرية" finds
+        # "عسكريّة"), beside Django's substring match, which the related-news autocomplete
+        # needs for half-typed words.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            matches = search_articles(queryset, parse(search_term)).values("pk")
+            found = found | queryset.filter(pk__in=matches)
+        return found, may_have_duplicates
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
