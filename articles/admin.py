@@ -25,6 +25,7 @@ from search.selectors import search_articles
 from . import presence
 from .models import Article, Correction, Transition, VerificationLabel
 from .revisions import RevisionDiffView
+from .selectors import known_tag_names
 from .takedown import TakedownView
 from .templatetags.news import levantine_date
 from .workflow import PUBLISH, Action, allowed_actions, article_transition
@@ -103,7 +104,8 @@ class ArticleAdminForm(forms.ModelForm):
         # A tag page needs a URL: taggit gives a tag of punctuation or emoji alone an empty slug.
         if any(not arabic_slugify(name) for name in typed):
             raise ValidationError({"new_tags": _("كل وسم يحتاج إلى حرف أو رقم واحد على الأقل.")})
-        cleaned["tags"] = [*cleaned.get("tags", []), *typed]
+        # Another spelling of an existing tag ("الرقه" for "الرقة") joins it, not a twin tag.
+        cleaned["tags"] = [*cleaned.get("tags", []), *known_tag_names(typed)]
         return cleaned
 
     def _refuse_lost_update(self):

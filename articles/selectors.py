@@ -6,7 +6,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from taggit.models import Tag
 
+from newsroom.text import loose_key
 from sections.models import Section
 
 from . import related_cache
@@ -224,3 +226,22 @@ def section_blocks(*, per_section: int = 4, exclude: list[int] = ()) -> list[tup
         .order_by("section__menu_order", "section__name", "-pub_date", "-pk")
     )
     return [(section, list(items)) for section, items in groupby(ranked, key=lambda a: a.section)]
+
+
+def known_tag_names(names: list[str]) -> list[str]:
+    """`names` with each that spells an existing tag another way replaced by that tag's name
+    ("الرقه" or "الرقّة" → "الرقة"), and two spellings of one name typed together kept once.
+
+    Reads every tag's name: it runs only when an editor types new tags, and a newsroom's
+    tags number in the thousands.
+    """
+    if not names:
+        return []
+    existing = {}
+    for name in Tag.objects.order_by("pk").values_list("name", flat=True).iterator():
+        existing.setdefault(loose_key(name), name)
+    chosen = {}
+    for name in names:
+        key = loose_key(name) or name
+        chosen.setdefault(key, existing.get(key, name))
+    return list(chosen.values())

@@ -8,12 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
+from taggit.models import Tag
 
 from articles.models import Article
 from newsroom.text import contains_phrase
 from search.index import plain_text
 
-from .factories import make_article, make_section, make_source, make_user
+from .factories import inline_management_data, make_article, make_section, make_source, make_user
 from .search_judged import JUDGED
 
 URL = reverse("search:search")
@@ -264,7 +265,7 @@ class JudgedQueryTests(SearchTestCase):
         self.assertEqual(relevant_total, 106)
 
 
-class AdminSearchTests(TestCase):
+class AdminTests(TestCase):
     def test_staff_find_unpublished_articles_with_the_same_normaliser(self):
         draft = make_article("تعزيزات عسكريّة في الطريق", status=Article.Status.DRAFT)
         published = make_article("وصول أسلحة")
@@ -272,3 +273,24 @@ class AdminSearchTests(TestCase):
         url = reverse("admin:articles_article_changelist")
         self.assertEqual(list(self.client.get(url, {"q": "عسكرية"}).context["cl"].result_list), [draft])
         self.assertEqual(list(self.client.get(url, {"q": "اسلحه"}).context["cl"].result_list), [published])
+
+    def test_a_typed_tag_spelled_another_way_joins_the_existing_tag(self):
+        raqqa = Tag.objects.create(name="الرقة")
+        Tag.objects.create(name="دير الزور")
+        self.client.force_login(make_user(is_superuser=True))
+        data = {
+            "title": "خبر من الرقة",
+            "slug": "",
+            "lead": "مقدمة",
+            "body": "<p>نص</p>",
+            "section": make_section().pk,
+            "new_tags": "الرقه، دير الزّور، ريف حماه، ريف حماة",
+            "pub_date_0": "2025-03-01",
+            "pub_date_1": "10:30:00",
+            "_save": "حفظ",
+            **inline_management_data(),
+        }
+        self.client.post(reverse("admin:articles_article_add"), data)
+        article = Article.objects.get(title="خبر من الرقة")
+        self.assertEqual(set(article.tags.names()), {"الرقة", "دير الزور", "ريف حماه"})
+        self.assertEqual(Tag.objects.filter(name__startswith="الرق").get(), raqqa)

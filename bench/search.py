@@ -1,0 +1,161 @@
+"""Search and related-news timings on the 100,000-article synthetic archive (bench/corpus.py).
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
+    .venv/bin/python bench/search.py --build     # corpus.py's archive, then search_reindex
+    .venv/bin/python bench/search.py             # time an archive built before
+
+Search: each query of QUERIES is fetched as a reader would, /search/?q= through Django's
+test client (query, ranking, count, snippets, template), once to warm up and then --runs
+times; p50 and p95 over all of them, and per query. Related news: related_articles() for
+--articles published articles picked at random, with the cache emptied before each (fully
+cold: the tag counts too), then with only the article's list dropped (tag counts cached, as
+on a live site). Targets: search p95 < 50 ms, related < 20 ms per article uncached.
+The machine's load average is printed with the figures: these machines are shared.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from articles import related_cache  # noqa: E402
+from articles.models import Article  # noqa: E402
+from articles.selectors import related_articles  # noqa: E402
+
+# Rare and common words, spelling variants, a phrase, OR, exclusion: the corpus's vocabulary.
+QUERIES = [
+    "هجين",
+    "عسكرية",
+    "عسكريه",
+    "مشفى الشعفة",
+    '"دير الزور"',
+    '"قوات سوريا الديمقراطية" -داعش',
+    "الحشد أو منبج",
+    "مدنيين اطفال",
+    "اسلحه ذخائر",
+    "التحالف الدولي",
+    "الفرات",
+    "غارات طيران التحالف",
+]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def build(count: int) -> None:
+    import corpus
+
+    # corpus.py reads the seed from ../shared beside the checkout; a worktree elsewhere
+    # uses the demo's copy of the same file.
+    if not corpus.SEED.exists():
+        corpus.SEED = ROOT / "articles" / "demo" / corpus.SEED.name
+    call_command("migrate", interactive=False, verbosity=0)
+    started = time.perf_counter()
+    corpus.build(count, verbose=True)
+    print(f"corpus: {count} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    started = time.perf_counter()
+    call_command("search_reindex")
+    print(f"search_reindex: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
+def bench_search(client: Client, runs: int) -> None:
+    print(f"\nSearch, /search/?q= ({runs} runs per query after one warm-up):")
+    everything = []
+    for q in QUERIES:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/search/", {"q": q})
+        assert response.status_code == 200, response.status_code
+        count = response.context["paginator"].count if response.context.get("paginator") else 0
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get("/search/", {"q": q})
+            times.append(time.perf_counter() - started)
+        everything += times
+        print(
+            f"  {q:<34} {count:>6} results  p50 {ms(statistics.median(times))}"
+            f"  max {ms(max(times))}  {len(queries)} queries"
+        )
+    print(f"  all: p50 {ms(statistics.median(everything))}, p95 {ms(percentile(everything, 0.95))}")
+
+
+def bench_related(count: int) -> None:
+    rng = random.Random(5)
+    ids = list(Article.objects.published().values_list("pk", flat=True))
+    chosen = rng.sample(ids, count)
+    articles = list(Article.objects.filter(pk__in=chosen).prefetch_related("tags", "sources"))
+    limit = settings.NEWSROOM_RELATED_LIMIT
+    for label, clear in (
+        ("cache emptied before each (tag counts too)", cache.clear),
+        ("only the article's list dropped (tag counts cached)", None),
+    ):
+        times, queries = [], []
+        for article in articles:
+            if clear:
+                clear()
+            else:
+                cache.delete(related_cache.list_key(article, limit))
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                related = related_articles(article=article)
+                times.append(time.perf_counter() - started)
+            queries.append(len(captured))
+            assert article not in related
+        print(
+            f"\nRelated news, {count} articles, {label}:\n"
+            f"  mean {ms(statistics.mean(times))}, p50 {ms(statistics.median(times))},"
+            f" p95 {ms(percentile(times, 0.95))}, max {ms(max(times))}; queries {min(queries)}-{max(queries)}"
+        )
+    started = time.perf_counter()
+    for article in articles:
+        related_articles(article=article)
+    print(f"  cached: mean {ms((time.perf_counter() - started) / count)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", action="store_true", help="build the archive first (wipes the database)")
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--articles", type=int, default=100)
+    args = parser.parse_args()
+    if args.build:
+        build(args.size)
+    settings.ALLOWED_HOSTS = ["testserver"]
+    total = Article.objects.count()
+    print(f"{connection.vendor}: {total} articles; load average before: {os.getloadavg()[0]:.2f}")
+    bench_search(Client(), args.runs)
+    bench_related(args.articles)
+    print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min; 2 cores)")
+
+
+if __name__ == "__main__":
+    main()
