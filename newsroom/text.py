@@ -115,10 +115,15 @@ def search_terms(text: str) -> list[str]:
     return [_stem(word) for word in key_words(text)]
 
 
-def written_words(text: str) -> list[tuple[int, int, list[str]]]:
+@functools.lru_cache(maxsize=200_000)
+def _word_terms(word: str) -> tuple[str, ...]:
+    return tuple(search_terms(word))
+
+
+def written_words(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """(start, end, terms) for every word as written in `text`, to highlight the original
-    text where its terms match a query's."""
-    return [(m.start(), m.end(), search_terms(m.group())) for m in _WORD.finditer(text)]
+    text where its terms match a query's. Cached per word: a page of snippets repeats most."""
+    return [(m.start(), m.end(), _word_terms(m.group())) for m in _WORD.finditer(text)]
 
 
 def loose_key(text: str) -> str:

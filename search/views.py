@@ -12,7 +12,7 @@ from .forms import SearchForm
 from .highlight import highlight, snippet
 from .index import plain_text
 from .query import Query, parse
-from .selectors import search_articles
+from .selectors import RANKED, search_articles
 
 # Suggestions on a page without results: at most this many of the query's words are tried alone.
 SUGGESTED_WORDS = 5
@@ -31,7 +31,7 @@ def search(request):
         for article in page:
             article.title_html = highlight(article.title, query.terms)
             article.snippet_html = snippet(f"{article.lead}\n{plain_text(article.body)}", query.terms)
-        context.update(page_obj=page, paginator=page.paginator)
+        context.update(page_obj=page, paginator=page.paginator, ranked=RANKED)
         if not page.paginator.count:
             context["suggestions"] = _suggestions(text, query, filters)
     return render(request, "search/search.html", context)

@@ -1,6 +1,7 @@
 """The reader's search page, the same cases on PostgreSQL and SQLite."""
 
 from datetime import timedelta
+from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase
@@ -294,3 +295,18 @@ class AdminTests(TestCase):
         article = Article.objects.get(title="خبر من الرقة")
         self.assertEqual(set(article.tags.names()), {"الرقة", "دير الزور", "ريف حماه"})
         self.assertEqual(Tag.objects.filter(name__startswith="الرق").get(), raqqa)
+
+
+class RankingBoundTests(SearchTestCase):
+    def test_only_the_newest_matches_are_ranked_and_the_page_says_so(self):
+        from search import selectors
+
+        section = make_section()
+        old_exact = make_article("غارة غارة غارة", section=section, pub_date=ago(days=30))
+        for n in range(3):
+            make_article(f"خبر {n}", body="<p>غارة</p>", section=section, pub_date=ago(days=n))
+        with mock.patch.object(selectors, "RANKED", 2), mock.patch("search.views.RANKED", 2):
+            response = self.search("غارة")
+        self.assertContains(response, "أكثر من 2 نتيجة")
+        self.assertNotIn(old_exact, list(response.context["page_obj"]))
+        self.assertIn(old_exact, self.found("غارة"))
