@@ -28,9 +28,9 @@ HALF_LIFE_DAYS = 30
 # per shared source this many on each side of it (by id, which grows with time), and in the
 # section this many on each side of its date. The best SHORTLIST by traits are then read
 # whole and scored with their text.
-TAG_WINDOW = 60
-SOURCE_WINDOW = 30
-SECTION_WINDOW = 30
+TAG_WINDOW = 40
+SOURCE_WINDOW = 20
+SECTION_WINDOW = 20
 SHORTLIST = 150
 # Tag document frequencies move slowly: an hour-old count weighs a tag well enough.
 IDF_TIMEOUT = 60 * 60
@@ -56,7 +56,7 @@ def related_articles(*, article: Article, limit: int | None = None) -> list[Arti
 
 
 def related_ids(*, article: Article, limit: int) -> list[int]:
-    """The ranking itself, uncached: at most five queries whatever the archive's size."""
+    """The ranking itself, uncached: at most three queries whatever the archive's size."""
     picks = list(
         article.related.published()
         .exclude(pk=article.pk)
@@ -68,12 +68,11 @@ def related_ids(*, article: Article, limit: int) -> list[int]:
         return picks
     tags = [tag.pk for tag in article.tags.all()]
     sources = [source.pk for source in article.sources.all()]
-    candidates = _candidates(article, tags, sources, exclude={article.pk, *picks})
-    if not candidates:
+    shared, idf = _candidates(article, tags, sources, exclude={article.pk, *picks})
+    if not shared:
         return picks
-    shared, idf = _shared_traits(candidates, tags, sources)
     prescored = sorted(
-        candidates,
+        shared,
         key=lambda pk: (
             sum(idf[tag] for tag in shared[pk]["tag"]) + SOURCE_WEIGHT * len(shared[pk]["source"]),
             pk,
@@ -99,36 +98,31 @@ def related_ids(*, article: Article, limit: int) -> list[int]:
     return picks + [pk for _, _, pk in scored[:wanted]]
 
 
-def _candidates(article: Article, tags: list[int], sources: list[int], *, exclude: set[int]) -> set[int]:
-    """Ids near the article sharing a tag, a source or the section, in one statement of
-    LIMITed index range scans. Raw SQL: the ORM cannot UNION sliced, ordered querysets."""
+def _candidates(article: Article, tags: list[int], sources: list[int], *, exclude: set[int]):
+    """Ids near the article sharing a tag, a source or the section, with which of its tags
+    and sources each has, and ln(1 + N/df) for each of its tags (N articles, df of them with
+    the tag): one statement of LIMITed index range scans, whatever is cached. Raw SQL: the
+    ORM cannot UNION sliced, ordered querysets. N and df move slowly, so they are cached for
+    IDF_TIMEOUT: a popular tag and the archive are not counted again on every page."""
     q = connection.ops.quote_name
-    members, params = [], []
+    tagged, through = q(TaggedArticle._meta.db_table), q(Article.sources.through._meta.db_table)
+    windows, params = [], []
 
     def around(table: str, id_column: str, where: str, value, pivot_column: str, pivot, window: int):
         for comparison, order in (("<=", "DESC"), (">", "ASC")):
             # Wrapped in a derived table: SQLite allows no ORDER BY/LIMIT on a bare UNION member.
-            members.append(
-                f"SELECT aid FROM (SELECT {q(id_column)} AS aid FROM {q(table)} WHERE {q(where)} = %s"
+            windows.append(
+                f"SELECT aid FROM (SELECT {q(id_column)} AS aid FROM {table} WHERE {q(where)} = %s"
                 f" AND {q(pivot_column)} {comparison} %s ORDER BY {q(pivot_column)} {order} LIMIT {window}) w"
             )
             params.extend([value, pivot])
 
     for tag in tags:
-        around(
-            TaggedArticle._meta.db_table,
-            "content_object_id",
-            "tag_id",
-            tag,
-            "content_object_id",
-            article.pk,
-            TAG_WINDOW,
-        )
-    through = Article.sources.through._meta.db_table
+        around(tagged, "content_object_id", "tag_id", tag, "content_object_id", article.pk, TAG_WINDOW)
     for source in sources:
         around(through, "article_id", "source_id", source, "article_id", article.pk, SOURCE_WINDOW)
     around(
-        Article._meta.db_table,
+        q(Article._meta.db_table),
         "id",
         "section_id",
         article.section_id,
@@ -136,58 +130,51 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
         article.pub_date,
         SECTION_WINDOW,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ".join(members), params)
-        return {row[0] for row in cursor.fetchall()} - exclude
-
-
-def _shared_traits(candidates: set[int], tags: list[int], sources: list[int]):
-    """Which of the article's tags and sources each candidate has, and ln(1 + N/df) for each
-    of the article's tags (N articles, df of them with the tag), in one statement whatever is
-    cached. N and df move slowly, so they are cached for IDF_TIMEOUT: a popular tag and the
-    archive are not counted again on every page."""
-    q = connection.ops.quote_name
-    tagged, through = q(TaggedArticle._meta.db_table), q(Article.sources.through._meta.db_table)
-    ids = list(candidates)
     cached = cache.get_many(["related:n", *(f"related:df:{tag}" for tag in tags)])
     uncounted = [tag for tag in tags if f"related:df:{tag}" not in cached]
-    members, params = [], []
-    if "related:n" not in cached:
-        members.append(f"SELECT COUNT(*), 'n', 0 FROM {q(Article._meta.db_table)}")
+    members = ["SELECT aid, 'candidate', 0 FROM candidates"]
     if tags:
         members.append(
-            f"SELECT content_object_id, 'tag', tag_id FROM {tagged}"
-            f" WHERE content_object_id IN ({_placeholders(ids)}) AND tag_id IN ({_placeholders(tags)})"
+            f"SELECT aid, 'tag', tag_id FROM candidates JOIN {tagged} ON content_object_id = aid"
+            f" WHERE tag_id IN ({_placeholders(tags)})"
         )
-        params += [*ids, *tags]
+        params += tags
+    if sources:
+        members.append(
+            f"SELECT aid, 'source', source_id FROM candidates JOIN {through} ON article_id = aid"
+            f" WHERE source_id IN ({_placeholders(sources)})"
+        )
+        params += sources
     if uncounted:
         members.append(
             f"SELECT COUNT(*), 'df', tag_id FROM {tagged}"
             f" WHERE tag_id IN ({_placeholders(uncounted)}) GROUP BY tag_id"
         )
         params += uncounted
-    if sources:
-        members.append(
-            f"SELECT article_id, 'source', source_id FROM {through}"
-            f" WHERE article_id IN ({_placeholders(ids)}) AND source_id IN ({_placeholders(sources)})"
-        )
-        params += [*ids, *sources]
-    shared = {pk: {"tag": [], "source": []} for pk in candidates}
+    if "related:n" not in cached:
+        members.append(f"SELECT COUNT(*), 'n', 0 FROM {q(Article._meta.db_table)}")
+    shared = {}
     counted = {f"related:df:{tag}": 0 for tag in uncounted}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(members), params)
+        cursor.execute(
+            f"WITH candidates AS ({' UNION '.join(windows)}) {' UNION ALL '.join(members)}", params
+        )
         for value, kind, trait in cursor.fetchall():
-            if kind == "n":
+            if kind == "candidate":
+                shared.setdefault(value, {"tag": [], "source": []})
+            elif kind == "n":
                 counted["related:n"] = value
             elif kind == "df":
                 counted[f"related:df:{trait}"] = value
             else:
-                shared[value][kind].append(trait)
+                shared.setdefault(value, {"tag": [], "source": []})[kind].append(trait)
     if counted:
         cache.set_many(counted, IDF_TIMEOUT)
     counts = {**cached, **counted}
     total = max(counts["related:n"], 1)
     idf = {tag: math.log(1 + total / max(counts[f"related:df:{tag}"], 1)) for tag in tags}
+    for pk in exclude:
+        shared.pop(pk, None)
     return shared, idf
 
 

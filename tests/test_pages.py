@@ -538,9 +538,9 @@ class QueryCountTests(TestCase):
         few = make_article(section=section, tags=["وسم"], sources=[make_source()], authors=[make_author()])
         few.related.add(make_article(section=make_section()))
         make_article(section=make_section(), tags=["وسم"])
-        # The first view ranks the related news (four queries, tests/test_related.py); later
+        # The first view ranks the related news (three queries, tests/test_related.py); later
         # views read the ranking from the cache and only the cards from the database.
-        self.assertPageQueries(12, few.get_absolute_url())
+        self.assertPageQueries(11, few.get_absolute_url())
         self.assertPageQueries(8, few.get_absolute_url())
 
         tags = [f"وسم {n}" for n in range(8)]
@@ -558,7 +558,7 @@ class QueryCountTests(TestCase):
             many.corrections.create(kind=Correction.Kind.UPDATE, text=f"تحديث {n}")
         many.related.add(*self.make_articles(5, section=make_section(), with_photos=True))
         self.make_articles(3, section=make_section(), tags=tags[:2], sources=sources[:1], with_photos=True)
-        self.assertPageQueries(12, many.get_absolute_url())
+        self.assertPageQueries(11, many.get_absolute_url())
         response = self.assertPageQueries(8, many.get_absolute_url())
         self.assertEqual(len(response.context["related"]), 6)
         self.assertContains(response, '<a class="chip"', count=8 + 5)
