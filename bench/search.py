@@ -15,6 +15,7 @@ The machine's load average is printed with the figures: these machines are share
 
 import argparse
 import importlib.util
+import json
 import os
 import random
 import re
@@ -125,7 +126,7 @@ def bench_search(client: Client, runs: int) -> None:
     )
 
 
-def bench_related(count: int) -> None:
+def bench_related(count: int) -> list[Article]:
     rng = random.Random(5)
     ids = list(Article.objects.published().values_list("pk", flat=True))
     chosen = rng.sample(ids, count)
@@ -159,6 +160,55 @@ def bench_related(count: int) -> None:
     for article in articles:
         related_articles(article=article)
     print(f"  cached: mean {ms((time.perf_counter() - started) / count)}")
+    return articles
+
+
+def database_time(sqls: list[str]) -> float:
+    """The server's own execution time of these statements (EXPLAIN ANALYZE), in seconds:
+    what the queries cost without the round trips and the wait for a core."""
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            plan = plan if isinstance(plan, list) else json.loads(plan)
+            total += (plan[0]["Planning Time"] + plan[0]["Execution Time"]) / 1000
+    return total
+
+
+def bench_database(articles: list[Article]) -> None:
+    from search.query import parse
+    from search.selectors import search_articles
+
+    if connection.vendor != "postgresql":
+        return
+    print("\nDatabase time alone (PostgreSQL's EXPLAIN ANALYZE: planning + execution):")
+    search_times = []
+    for q in QUERIES:
+        with CaptureQueriesContext(connection) as captured:
+            results = search_articles(Article.objects.published(), parse(q))
+            list(results[:12])
+            results.count()
+        search_times.append(database_time([query["sql"] for query in captured]))
+    print(
+        f"  search, ids + page + count: p50 {ms(statistics.median(search_times))},"
+        f" p95 {ms(percentile(search_times, 0.95))}, max {ms(max(search_times))}"
+    )
+    limit = settings.NEWSROOM_RELATED_LIMIT
+    for label, clear in (("cache emptied", True), ("tag counts cached", False)):
+        related_times = []
+        for article in articles:
+            if clear:
+                cache.clear()
+            else:
+                cache.delete(related_cache.list_key(article, limit))
+            with CaptureQueriesContext(connection) as captured:
+                related_articles(article=article)
+            related_times.append(database_time([query["sql"] for query in captured]))
+        print(
+            f"  related, uncached, {label}: mean {ms(statistics.mean(related_times))},"
+            f" p95 {ms(percentile(related_times, 0.95))}, max {ms(max(related_times))}"
+        )
 
 
 def main() -> None:
@@ -174,7 +224,7 @@ def main() -> None:
     total = Article.objects.count()
     print(f"{connection.vendor}: {total} articles; load average before: {os.getloadavg()[0]:.2f}")
     bench_search(Client(), args.runs)
-    bench_related(args.articles)
+    bench_database(bench_related(args.articles))
     print(f"\nload average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min; 2 cores)")
 
 
