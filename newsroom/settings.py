@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "comments",
     "reach",
     "photos",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("source/", include("sources.urls")),
     path("author/", include("authors.urls")),
     path("", include("reach.urls")),
+    path("search/", include("search.urls")),
     # The editorial pages live under the admin's address, wherever ADMIN_URL puts it.
     path(f"{settings.ADMIN_URL}editorial/", include("editorial.urls")),
     path(
