@@ -1,0 +1,88 @@
+"""When public pages change, and how the page cache learns it.
+
+One number in the cache, the generation, stands for "everything readers can see as of now".
+Every cached page is stored with the generation it was built under, and is served only while
+that is still the current one; any change readers could see moves the generation on, and with
+it every page at once.
+
+Why not purge the changed URLs instead: a story is on its own page, the home page, the latest
+list, its section, tag, source and author pages, and every page of each of those lists (a new
+story moves all the others down a page), and in the related-news block of any article sharing
+a tag, a source or the section with it. Listing those URLs is as much work as building the
+pages, and one forgotten URL serves a withdrawn story. A newsroom publishes a few times an hour,
+so rebuilding the pages readers ask for after each change costs little: one page build per URL
+per change, not per reader.
+
+The cache key is the URL alone and the generation lives in the entry, so a read is one round
+trip to the cache (both fetched in one get_many) and a rebuilt page replaces the old entry
+instead of leaving it to expire beside it.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+GENERATION_KEY = "pagecache:generation"
+
+
+def pages_changed() -> None:
+    """Call after anything readers see has changed; takes effect when the transaction commits,
+    so a reader cannot cache the old page again between the bump and the commit."""
+    transaction.on_commit(_next_generation)
+
+
+def _next_generation() -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Missing (first change, or evicted): any fresh value works, since no entry holds it.
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+def connect() -> None:
+    """Wire the models whose changes readers see. Signals rather than calls in each service:
+    the admin, the importer, revisions, the shell and publish_due all write articles, and a
+    writer that forgets to say so would leave a withdrawn story on readers' screens."""
+    from taggit.models import Tag
+
+    from articles.models import Article, Correction, Transition, VerificationLabel
+    from authors.models import Author
+    from comments.models import Comment, Decision
+    from sections.models import Section
+    from sources.models import Source
+
+    public = set(Article.PUBLIC_STATUSES)
+
+    def article_saved(sender, instance, **kwargs):
+        # Drafts are saved often and no reader sees them; a public article leaving the public
+        # statuses is announced by its Transition.
+        if instance.status in public:
+            pages_changed()
+
+    def moved(sender, instance, **kwargs):
+        if kwargs.get("created") and public & {instance.from_status, instance.to_status}:
+            pages_changed()
+
+    def decided(sender, instance, **kwargs):
+        # A comment appears when approved and disappears when it leaves that status.
+        if kwargs.get("created") and Comment.Status.APPROVED in {instance.from_status, instance.to_status}:
+            pages_changed()
+
+    def links_changed(sender, instance, action, **kwargs):
+        if action.startswith("post_") and (not isinstance(instance, Article) or instance.status in public):
+            pages_changed()
+
+    def changed(sender, **kwargs):
+        pages_changed()
+
+    post_save.connect(article_saved, sender=Article, dispatch_uid="pagecache-article")
+    post_save.connect(moved, sender=Transition, dispatch_uid="pagecache-transition")
+    post_save.connect(decided, sender=Decision, dispatch_uid="pagecache-decision")
+    links = (Article.tags.through, Article.sources.through, Article.authors.through, Article.related.through)
+    for through in links:
+        m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"pagecache-{through._meta.label}")
+    for model in (Article, Comment):
+        post_delete.connect(changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+    for model in (Correction, VerificationLabel, Section, Source, Author, Tag):
+        post_save.connect(changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
