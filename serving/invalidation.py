@@ -40,7 +40,8 @@ def _next_generation() -> None:
 
 
 def connect() -> None:
-    """Wire the models whose changes readers see. Signals rather than calls in each service:
+    """Wire the models whose changes readers see (weak=False: the receivers are local functions).
+    Signals rather than calls in each service:
     the admin, the importer, revisions, the shell and publish_due all write articles, and a
     writer that forgets to say so would leave a withdrawn story on readers' screens."""
     from taggit.models import Tag
@@ -75,14 +76,22 @@ def connect() -> None:
     def changed(sender, **kwargs):
         pages_changed()
 
-    post_save.connect(article_saved, sender=Article, dispatch_uid="pagecache-article")
-    post_save.connect(moved, sender=Transition, dispatch_uid="pagecache-transition")
-    post_save.connect(decided, sender=Decision, dispatch_uid="pagecache-decision")
+    post_save.connect(article_saved, sender=Article, weak=False, dispatch_uid="pagecache-article")
+    post_save.connect(moved, sender=Transition, weak=False, dispatch_uid="pagecache-transition")
+    post_save.connect(decided, sender=Decision, weak=False, dispatch_uid="pagecache-decision")
     links = (Article.tags.through, Article.sources.through, Article.authors.through, Article.related.through)
     for through in links:
-        m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"pagecache-{through._meta.label}")
+        m2m_changed.connect(
+            links_changed, sender=through, weak=False, dispatch_uid=f"pagecache-{through._meta.label}"
+        )
     for model in (Article, Comment):
-        post_delete.connect(changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+        post_delete.connect(
+            changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model._meta.label}"
+        )
     for model in (Correction, VerificationLabel, Section, Source, Author, Tag):
-        post_save.connect(changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
+        post_save.connect(
+            changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{model._meta.label}"
+        )
+        post_delete.connect(
+            changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{model._meta.label}"
+        )
