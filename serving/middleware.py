@@ -44,6 +44,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not getattr(request, "page_cache_view", False) or getattr(response, "from_page_cache", False):
             return response
+        if response.status_code == 503:
+            # The database is away: asking whether a session's user is signed in would fail too.
+            return response
         if request.user.is_authenticated:
             # Nothing a signed-in user sees may be kept by a browser or a shared cache.
             patch_cache_control(response, private=True, no_store=True)
@@ -109,6 +112,8 @@ class PageCacheMiddleware:
         etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(built)
+        # `generation` was read before the page was built: if a change committed meanwhile, this
+        # copy is already outdated and the next reader rebuilds it.
         entry = {
             "generation": generation,
             "built": built,

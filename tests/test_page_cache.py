@@ -230,8 +230,9 @@ class InvalidationTests(PageCacheTestCase):
         )
         self.prime(reverse("home"))
         # Within PAGE_CACHE_SECONDS: the page is not rebuilt for having expired.
-        with time_machine.travel(timedelta(seconds=21)), self.changed():
-            publish_due()
+        with time_machine.travel(timedelta(seconds=21)):
+            with self.changed():
+                publish_due()
             self.assertContains(self.client.get(reverse("home")), scheduled.title)
 
     def test_a_scheduled_story_falls_due_within_the_page_cache_bound(self):
