@@ -130,6 +130,9 @@ CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.ge
 # publishing, editing or withdrawing a story empties the cache at once (serving/invalidation.py).
 # This bound covers what no save announces, such as a scheduled story falling due. 0: no page cache.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# How long each worker trusts what it last read of the shared cache's state: a change made on
+# another server reaches this one's readers within this many seconds (serving/pagecache.py).
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
 # The views whose pages anonymous readers get from the page cache.
 PAGE_CACHE_VIEWS = {
     "home",

@@ -1,9 +1,7 @@
 """When public pages change, and how the page cache learns it.
 
-One number in the cache, the generation, stands for "everything readers can see as of now".
-Every cached page is stored with the generation it was built under, and is served only while
-that is still the current one; any change readers could see moves the generation on, and with
-it every page at once.
+Every cached page belongs to a generation (serving/pagecache.py); any change readers could see
+moves the generation on, and with it every page at once.
 
 Why not purge the changed URLs instead: a story is on its own page, the home page, the latest
 list, its section, tag, source and author pages, and every page of each of those lists (a new
@@ -12,31 +10,18 @@ a tag, a source or the section with it. Listing those URLs is as much work as bu
 pages, and one forgotten URL serves a withdrawn story. A newsroom publishes a few times an hour,
 so rebuilding the pages readers ask for after each change costs little: one page build per URL
 per change, not per reader.
-
-The cache key is the URL alone and the generation lives in the entry, so a read is one round
-trip to the cache (both fetched in one get_many) and a rebuilt page replaces the old entry
-instead of leaving it to expire beside it.
 """
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-GENERATION_KEY = "pagecache:generation"
+from .pagecache import pages
 
 
 def pages_changed() -> None:
     """Call after anything readers see has changed; takes effect when the transaction commits,
     so a reader cannot cache the old page again between the bump and the commit."""
-    transaction.on_commit(_next_generation)
-
-
-def _next_generation() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # Missing (first change, or evicted): any fresh value works, since no entry holds it.
-        cache.set(GENERATION_KEY, 1, timeout=None)
+    transaction.on_commit(pages.next_generation)
 
 
 def connect() -> None:

@@ -7,14 +7,13 @@ import time
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from .invalidation import GENERATION_KEY
+from .pagecache import pages
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +29,8 @@ class PageCacheMiddleware:
 
     A page is looked up once the URL is resolved (process_view), so only the views named in
     PAGE_CACHE_VIEWS pay for a lookup, and stored on its way out, after GZipMiddleware has
-    compressed it: a hit costs one cache read and no rendering, query or compression.
+    compressed it: a hit costs at most one cache read (serving/pagecache.py) and no rendering,
+    query or compression.
 
     Never cached: signed-in users (staff see drafts, previews and their own edits), requests
     with a session or a messages cookie (a message is for one reader), anything but GET and
@@ -66,15 +66,13 @@ class PageCacheMiddleware:
             return None
         key = self._key(request)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            generation, entry = pages.get(key)
         except Exception:
             # A cache that is down costs readers speed, not the page.
             logger.warning("page cache unavailable", exc_info=True)
             return None
-        generation = found.get(GENERATION_KEY, 0)
         request.page_cache_lookup = (key, generation)
-        entry = found.get(key)
-        if entry is None or entry["generation"] != generation:
+        if entry is None:
             return None
         response = HttpResponse(entry["content"] if request.method == "GET" else b"")
         for name, value in entry["headers"]:
@@ -122,7 +120,7 @@ class PageCacheMiddleware:
             "headers": [(k, v) for k, v in response.items() if k.lower() not in PERSONAL_HEADERS],
         }
         try:
-            cache.set(key, entry, seconds)
+            pages.put(key, entry, seconds)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
         return get_conditional_response(request, etag=etag, last_modified=built, response=response)

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.db import OperationalError, close_old_connections, connection, connections
 from django.test import TestCase, TransactionTestCase, override_settings
 
+from serving.pagecache import pages
+
 from .factories import make_article, make_section
 
 BUSY = "الموقع مشغول مؤقتاً"
@@ -33,7 +35,9 @@ class DatabaseDownTests(TestCase):
 
     def setUp(self):
         cache.clear()
+        pages.clear_local()
         self.addCleanup(cache.clear)
+        self.addCleanup(pages.clear_local)
 
     def test_readers_get_cached_pages_while_the_database_is_down(self):
         url = self.article.get_absolute_url()

@@ -16,6 +16,7 @@ from articles.workflow import Action, article_transition, publish_due
 from comments.models import Comment
 from comments.moderation import comment_moderate
 from editorial.roles import EDITORS, MODERATORS
+from serving.pagecache import GENERATION_KEY, pages
 
 from .factories import make_article, make_author, make_section, make_source, make_user
 
@@ -25,9 +26,11 @@ SECONDS = 60
 @override_settings(PAGE_CACHE_SECONDS=SECONDS)
 class PageCacheTestCase(TestCase):
     def setUp(self):
-        # The cache outlives each test's rolled-back transaction.
+        # The caches outlive each test's rolled-back transaction.
         cache.clear()
+        pages.clear_local()
         self.addCleanup(cache.clear)
+        self.addCleanup(pages.clear_local)
 
     def changed(self):
         """What readers see changes when the transaction commits; a TestCase never commits, so
@@ -137,7 +140,7 @@ class CachedPagesTests(PageCacheTestCase):
 
     def test_without_a_cache_the_pages_are_built_every_time(self):
         url = self.article.get_absolute_url()
-        with mock.patch("serving.middleware.cache.get_many", side_effect=ConnectionError("redis down")):
+        with mock.patch("serving.pagecache.cache.get_many", side_effect=ConnectionError("redis down")):
             with self.assertLogs("serving.middleware", "WARNING"):
                 response = self.client.get(url)
         self.assertContains(response, "ارتفاع سعر الخبز في دير الزور")
@@ -149,6 +152,32 @@ class CachedPagesTests(PageCacheTestCase):
         response = self.client.get(url)
         self.assertNotIn("Age", response)
         self.assertNotIn("public", response.get("Cache-Control", ""))
+
+
+class LocalTierTests(PageCacheTestCase):
+    """Each worker keeps recent pages in its own memory in front of the shared cache."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article("ارتفاع سعر الخبز")
+
+    def test_a_repeated_hit_does_not_ask_the_shared_cache(self):
+        url = self.article.get_absolute_url()
+        self.client.get(url)
+        with mock.patch("serving.pagecache.cache.get_many") as get_many:
+            self.assertContains(self.assertFromCache(url), "ارتفاع سعر الخبز")
+        get_many.assert_not_called()
+
+    def test_a_change_made_on_another_server_arrives_within_the_local_bound(self):
+        url = self.article.get_absolute_url()
+        self.client.get(url)
+        with self.changed():
+            Article.objects.filter(pk=self.article.pk).update(title="عنوان عدّله خادم آخر")
+        # What another server's pages_changed() does: this worker's memory is not told.
+        cache.set(GENERATION_KEY, (cache.get(GENERATION_KEY) or 0) + 1)
+        self.assertFromCache(url)
+        with time_machine.travel(timedelta(seconds=2)):
+            self.assertContains(self.client.get(url), "عنوان عدّله خادم آخر")
 
 
 class InvalidationTests(PageCacheTestCase):
