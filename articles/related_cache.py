@@ -11,10 +11,13 @@ old list can never be read again under it. Lists hold ids only; the cards are re
 """
 
 import hashlib
+import logging
 import time
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "related"
 # Time catches what no signal sees: a scheduled story whose minute comes without a save.
@@ -23,13 +26,33 @@ TIMEOUT = 15 * 60
 VERSION_TIMEOUT = 24 * 60 * 60
 
 
+def read(keys) -> dict:
+    """cache.get_many, or nothing while the shared cache is down: related news are then ranked
+    uncached, rather than costing readers the article page. The backend's own errors differ
+    (redis-py's ConnectionError, memcached's), hence the broad except."""
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache unavailable: related news ranked without it", exc_info=True)
+        return {}
+
+
+def write(values: dict, timeout: int) -> None:
+    """cache.set_many, skipped while the shared cache is down (a missed version bump is
+    caught by TIMEOUT once it is back)."""
+    try:
+        cache.set_many(values, timeout)
+    except Exception:
+        logger.warning("cache unavailable: related news not stored", exc_info=True)
+
+
 def _version_key(kind: str, pk) -> str:
     return f"{PREFIX}:v:{kind}:{pk}"
 
 
 def bump(kind: str, pks) -> None:
     now = time.time_ns()
-    cache.set_many({_version_key(kind, pk): now for pk in pks if pk is not None}, VERSION_TIMEOUT)
+    write({_version_key(kind, pk): now for pk in pks if pk is not None}, VERSION_TIMEOUT)
 
 
 def list_key(article, limit: int) -> str:
@@ -41,10 +64,10 @@ def list_key(article, limit: int) -> str:
         *(_version_key("tag", tag.pk) for tag in article.tags.all()),
         *(_version_key("source", source.pk) for source in article.sources.all()),
     ]
-    versions = cache.get_many(keys)
+    versions = read(keys)
     missing = {key: time.time_ns() for key in keys if key not in versions}
     if missing:
-        cache.set_many(missing, VERSION_TIMEOUT)
+        write(missing, VERSION_TIMEOUT)
         versions.update(missing)
     digest = hashlib.blake2b(
         "|".join(f"{key}={versions[key]}" for key in keys).encode(), digest_size=12

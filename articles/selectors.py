@@ -2,8 +2,7 @@ import math
 from itertools import groupby
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from taggit.models import Tag
@@ -47,10 +46,10 @@ def related_articles(*, article: Article, limit: int | None = None) -> list[Arti
     """
     limit = limit or settings.NEWSROOM_RELATED_LIMIT
     key = related_cache.list_key(article, limit)
-    ids = cache.get(key)
+    ids = related_cache.read([key]).get(key)
     if ids is None:
         ids = related_ids(article=article, limit=limit)
-        cache.set(key, ids, related_cache.TIMEOUT)
+        related_cache.write({key: ids}, related_cache.TIMEOUT)
     cards = Article.objects.published().for_cards().in_bulk(ids)
     return [cards[pk] for pk in ids if pk in cards]
 
@@ -104,6 +103,8 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
     the tag): one statement of LIMITed index range scans, whatever is cached. Raw SQL: the
     ORM cannot UNION sliced, ordered querysets. N and df move slowly, so they are cached for
     IDF_TIMEOUT: a popular tag and the archive are not counted again on every page."""
+    # The reading database: a replica for readers (serving/routers.py), raw SQL or not.
+    connection = connections[router.db_for_read(Article)]
     q = connection.ops.quote_name
     tagged, through = q(TaggedArticle._meta.db_table), q(Article.sources.through._meta.db_table)
     windows, params = [], []
@@ -130,7 +131,7 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
         article.pub_date,
         SECTION_WINDOW,
     )
-    cached = cache.get_many(["related:n", *(f"related:df:{tag}" for tag in tags)])
+    cached = related_cache.read(["related:n", *(f"related:df:{tag}" for tag in tags)])
     uncounted = [tag for tag in tags if f"related:df:{tag}" not in cached]
     members = ["SELECT aid, 'candidate', 0 FROM candidates"]
     if tags:
@@ -169,7 +170,7 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
             else:
                 shared.setdefault(value, {"tag": [], "source": []})[kind].append(trait)
     if counted:
-        cache.set_many(counted, IDF_TIMEOUT)
+        related_cache.write(counted, IDF_TIMEOUT)
     counts = {**cached, **counted}
     total = max(counts["related:n"], 1)
     idf = {tag: math.log(1 + total / max(counts[f"related:df:{tag}"], 1)) for tag in tags}
