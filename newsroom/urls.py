@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/editorial/", include("editorial.urls")),
     path("admin/articles/article/<int:pk>/presence/", presence.heartbeat, name="article_presence"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,185 @@
+"""What the API shows of each model. Never an author's real name, never an editor's notes."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from taggit.models import Tag
+
+from articles.models import Article, Correction
+from articles.selectors import related_articles
+from authors.models import Author
+from sections.models import Section
+from sources.models import Source
+
+# The article photo's renditions: (name, maximum width in pixels), as Article.photo_* sizes them.
+PHOTO_RENDITIONS = (("card", 480), ("large", 1200))
+
+
+def absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageURLField(serializers.Field):
+    """The absolute URL of the object's page on the site, for links and sharing."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        return absolute(self.context.get("request"), obj.get_absolute_url())
+
+
+class PhotoRenditionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.URLField()
+    width = serializers.IntegerField(help_text="Largest width of this rendition, in pixels.")
+
+
+class CardPhotoSerializer(serializers.Serializer):
+    alt = serializers.CharField(source="photo_alt")
+    is_graphic = serializers.BooleanField(
+        source="photo_is_graphic", help_text="Shocking image: show it blurred behind a warning until asked."
+    )
+    renditions = serializers.SerializerMethodField()
+
+    @extend_schema_field(PhotoRenditionSerializer(many=True))
+    def get_renditions(self, article):
+        return photo_renditions(article, self.context.get("request"))
+
+
+class PhotoSerializer(CardPhotoSerializer):
+    caption = serializers.CharField(source="photo_caption")
+    credit = serializers.CharField(source="photo_credit")
+
+
+def photo_renditions(article: Article, request) -> list[dict]:
+    """The one place that knows where an article's photo renditions come from."""
+    renditions = []
+    for name, width in PHOTO_RENDITIONS:
+        url = article.photo_url(name)
+        if url:
+            renditions.append({"name": name, "url": absolute(request, url), "width": width})
+    return renditions
+
+
+class SectionRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Section
+        fields = ["slug", "name"]
+
+
+class TagSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tag
+        fields = ["slug", "name"]
+
+
+class AuthorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["slug", "name"]
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "kind"]
+
+
+class ArticleCardSerializer(serializers.ModelSerializer):
+    """The fields every article listing can afford (related articles come from raw SQL)."""
+
+    url = PageURLField()
+    api_url = serializers.SerializerMethodField()
+    photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "slug", "lead", "pub_date", "url", "api_url", "photo"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_api_url(self, article):
+        return absolute(self.context.get("request"), reverse("api:article", kwargs={"pk": article.pk}))
+
+    @extend_schema_field(CardPhotoSerializer(allow_null=True))
+    def get_photo(self, article):
+        return CardPhotoSerializer(article, context=self.context).data if article.photo else None
+
+
+class ArticleListSerializer(ArticleCardSerializer):
+    section = SectionRefSerializer()
+    authors = AuthorRefSerializer(many=True)
+    tags = TagSerializer(many=True)
+
+    class Meta(ArticleCardSerializer.Meta):
+        fields = [*ArticleCardSerializer.Meta.fields, "updated", "section", "authors", "tags"]
+
+    @extend_schema_field(PhotoSerializer(allow_null=True))
+    def get_photo(self, article):
+        return PhotoSerializer(article, context=self.context).data if article.photo else None
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Correction
+        fields = ["kind", "text", "created_at"]
+
+
+class ArticleDetailSerializer(ArticleListSerializer):
+    body = serializers.CharField(help_text="Sanitised HTML: p, br, strong, em, h2, h3, lists, blockquote, a.")
+    sources = SourceRefSerializer(many=True)
+    corrections = CorrectionSerializer(many=True)
+    verification = serializers.CharField(
+        source="verification.text", allow_null=True, help_text="A caution the editors put on the story."
+    )
+    related = serializers.SerializerMethodField()
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = [
+            *ArticleListSerializer.Meta.fields,
+            "body",
+            "sources",
+            "corrections",
+            "verification",
+            "related",
+        ]
+
+    @extend_schema_field(ArticleCardSerializer(many=True))
+    def get_related(self, article):
+        return ArticleCardSerializer(related_articles(article=article), many=True, context=self.context).data
+
+
+class SectionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    in_menu = serializers.BooleanField(source="is_active")
+    url = PageURLField()
+
+    class Meta:
+        model = Section
+        fields = ["slug", "name", "description", "parent", "menu_order", "in_menu", "url"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    url = PageURLField()
+
+    class Meta:
+        model = Source
+        fields = ["slug", "name", "kind", "kind_label", "website", "note", "url"]
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    photo = serializers.SerializerMethodField()
+    url = PageURLField()
+
+    class Meta:
+        model = Author
+        # real_name is for staff only: it can put a reporter writing under a pseudonym at risk.
+        fields = ["slug", "name", "kind", "kind_label", "bio", "photo", "url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_photo(self, author):
+        return absolute(self.context.get("request"), author.photo.url) if author.photo else None

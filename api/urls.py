@@ -1,0 +1,26 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+app_name = "api"
+urlpatterns = [
+    path("v1/articles/", views.ArticleListView.as_view(), name="articles"),
+    path("v1/articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article"),
+    path("v1/search/", views.SearchView.as_view(), name="search"),
+    path("v1/sections/", views.SectionListView.as_view(), name="sections"),
+    path("v1/sections/<str:slug>/", views.SectionDetailView.as_view(), name="section"),
+    path("v1/sources/", views.SourceListView.as_view(), name="sources"),
+    path("v1/sources/<str:slug>/", views.SourceDetailView.as_view(), name="source"),
+    path("v1/authors/", views.AuthorListView.as_view(), name="authors"),
+    path("v1/authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author"),
+    # Documentation is not rate limited: the docs page fetches the schema on every visit.
+    path("v1/schema/", SpectacularAPIView.as_view(throttle_classes=[]), name="schema"),
+    # The split view loads its start-up script from a URL instead of inline, so the page works
+    # under a Content-Security-Policy without 'unsafe-inline' scripts.
+    path(
+        "v1/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=[]),
+        name="docs",
+    ),
+]
