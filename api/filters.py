@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag
 
@@ -47,6 +49,13 @@ class ArticleFilterForm(forms.Form):
         return data
 
 
+# Documented as a plain string: the filter takes a date or a date-time, and Python's ISO 8601
+# reading is looser than the JSON Schema "date-time" format, so a format would misstate it.
+@extend_schema_field(OpenApiTypes.STR)
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    pass
+
+
 def slug_filter(model, field_name: str, help_text: str, **kwargs) -> django_filters.ModelChoiceFilter:
     # An unknown slug is a 400 ("not one of the available choices"), never an empty list that
     # looks like "no news".
@@ -69,12 +78,12 @@ class ArticleFilter(django_filters.FilterSet):
     tag = slug_filter(Tag, "tagged_items__tag", _("معرّف الوسم في الرابط."))
     source = slug_filter(Source, "sources", _("معرّف المصدر في الرابط."))
     author = slug_filter(Author, "authors", _("معرّف الكاتب في الرابط."))
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = DateTimeFilter(
         field_name="pub_date",
         lookup_expr="gte",
         help_text=_("تاريخ ISO 8601 (مع الوقت أو دونه)؛ بلا منطقة زمنية يُقرأ بتوقيت الموقع."),
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = DateTimeFilter(
         field_name="pub_date",
         lookup_expr="lt",
         help_text=_("مثل published_after، والحد نفسه غير مشمول."),

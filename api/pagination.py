@@ -21,6 +21,15 @@ class StrictPageSizeMixin:
             )
         return size
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size, default=self.page_size)
+            elif parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 class ArticleCursorPagination(StrictPageSizeMixin, CursorPagination):
     """Newest first, by position rather than page number: a story published while a client

@@ -1,5 +1,6 @@
 """What the API shows of each model. Never an author's real name, never an editor's notes."""
 
+from django.db import models
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -18,6 +19,19 @@ PHOTO_RENDITIONS = (("card", 480), ("large", 1200))
 
 def absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.SlugField):
+            # A slug would be documented with its validator's pattern ^[-\w]+$, which in a JSON
+            # Schema (ECMA regex) matches ASCII only: every Arabic slug would break the schema.
+            # Nothing is ever written through these serializers, so the validator has no use.
+            kwargs.pop("allow_unicode", None)
+            kwargs.pop("validators", None)
+            field_class = serializers.CharField
+        return field_class, kwargs
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -64,31 +78,31 @@ def photo_renditions(article: Article, request) -> list[dict]:
     return renditions
 
 
-class SectionRefSerializer(serializers.ModelSerializer):
+class SectionRefSerializer(ModelSerializer):
     class Meta:
         model = Section
         fields = ["slug", "name"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class TagSerializer(ModelSerializer):
     class Meta:
         model = Tag
         fields = ["slug", "name"]
 
 
-class AuthorRefSerializer(serializers.ModelSerializer):
+class AuthorRefSerializer(ModelSerializer):
     class Meta:
         model = Author
         fields = ["slug", "name"]
 
 
-class SourceRefSerializer(serializers.ModelSerializer):
+class SourceRefSerializer(ModelSerializer):
     class Meta:
         model = Source
         fields = ["slug", "name", "kind"]
 
 
-class ArticleCardSerializer(serializers.ModelSerializer):
+class ArticleCardSerializer(ModelSerializer):
     """The fields every article listing can afford (related articles come from raw SQL)."""
 
     url = PageURLField()
@@ -121,7 +135,7 @@ class ArticleListSerializer(ArticleCardSerializer):
         return PhotoSerializer(article, context=self.context).data if article.photo else None
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(ModelSerializer):
     class Meta:
         model = Correction
         fields = ["kind", "text", "created_at"]
@@ -151,8 +165,8 @@ class ArticleDetailSerializer(ArticleListSerializer):
         return ArticleCardSerializer(related_articles(article=article), many=True, context=self.context).data
 
 
-class SectionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+class SectionSerializer(ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     in_menu = serializers.BooleanField(source="is_active")
     url = PageURLField()
 
@@ -161,7 +175,7 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "description", "parent", "menu_order", "in_menu", "url"]
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     url = PageURLField()
 
@@ -170,7 +184,7 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "kind_label", "website", "note", "url"]
 
 
-class AuthorSerializer(serializers.ModelSerializer):
+class AuthorSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     photo = serializers.SerializerMethodField()
     url = PageURLField()
@@ -180,6 +194,6 @@ class AuthorSerializer(serializers.ModelSerializer):
         # real_name is for staff only: it can put a reporter writing under a pseudonym at risk.
         fields = ["slug", "name", "kind", "kind_label", "bio", "photo", "url"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, author):
         return absolute(self.context.get("request"), author.photo.url) if author.photo else None

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -23,4 +23,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", throttle_classes=[]),
         name="docs",
     ),
+    # Last: any other /api/ address is a JSON 404 for API clients, not the readers' HTML page.
+    # Only addresses ending in a slash, so APPEND_SLASH still redirects "/api/v1/articles".
+    re_path(r"^.*/$", views.not_found),
 ]

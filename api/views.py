@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import conditional_page
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from articles.models import Article
 from authors.models import Author
@@ -16,6 +18,10 @@ from . import serializers as api
 from .filters import ArticleFilter
 from .pagination import ArticleCursorPagination, PagePagination
 from .search import search_articles
+
+
+def not_found(request):
+    return JsonResponse({"detail": _("لا يوجد شيء في هذا العنوان.")}, status=404)
 
 
 class PublicAPIMixin:
@@ -35,7 +41,7 @@ class PublicAPIMixin:
         # PostgreSQL refuses NUL in text; a lookup with one would be a 500, not an answer.
         values = [request.path, *request.query_params.keys(), *request.query_params.values()]
         if any("\x00" in value for value in values):
-            raise ValidationError(_("الطلب يحتوي على محرف NUL."))
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [_("الطلب يحتوي على محرف NUL.")]})
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -209,6 +209,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI (/api/v1/docs/) from drf-spectacular-sidecar's static files: no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SourceKindEnum": "sources.models.Source.Kind",
         "AuthorKindEnum": "authors.models.Author.Kind",
