@@ -221,6 +221,21 @@ class ArticleListTests(NewsroomData, APITestCase):
             self.results("articles", {"page_size": 15, "tag": "أسعار"})
 
 
+class NotFoundTests(APITestCase):
+    def test_unknown_api_addresses_are_json_404s(self):
+        for url in ("/api/v1/articles/abc/", "/api/v1/nothing/", "/api/v2/articles/"):
+            with self.subTest(url):
+                self.assertIn("detail", self.get(url, status=404).json())
+
+    def test_missing_slash_still_redirects(self):
+        self.assertRedirects(self.get("/api/v1/articles", status=301), "/api/v1/articles/", status_code=301)
+
+    def test_writing_is_not_allowed(self):
+        response = self.client.post(reverse("api:articles"), {"title": "x"})
+        self.assertEqual(response.status_code, 405)
+        self.assertFalse(Article.objects.exists())
+
+
 class CursorPaginationTests(NewsroomData, APITestCase):
     def walk(self, page_size=1, between_pages=None) -> list[int]:
         ids, response = [], self.get("articles", {"page_size": page_size})
