@@ -45,6 +45,23 @@ class PageURLField(serializers.Field):
         return absolute(self.context.get("request"), obj.get_absolute_url())
 
 
+def article_photo(article: Article, request, *, with_caption: bool) -> dict | None:
+    """The one place that knows where an article's photo and its renditions come from, in the
+    shape PhotoSerializer documents; None when the article has no photo."""
+    if not article.photo:
+        return None
+    renditions = []
+    for name, width in PHOTO_RENDITIONS:
+        url = article.photo_url(name)
+        if url:  # a file gone missing from storage costs the rendition, not the answer
+            renditions.append({"name": name, "url": absolute(request, url), "width": width})
+    photo = {"alt": article.photo_alt, "is_graphic": article.photo_is_graphic, "renditions": renditions}
+    if with_caption:
+        photo.update(caption=article.photo_caption, credit=article.photo_credit)
+    return photo
+
+
+# The photo's documented shape. article_photo() builds it; these only describe it.
 class PhotoRenditionSerializer(serializers.Serializer):
     name = serializers.CharField()
     url = serializers.URLField()
@@ -52,30 +69,16 @@ class PhotoRenditionSerializer(serializers.Serializer):
 
 
 class CardPhotoSerializer(serializers.Serializer):
-    alt = serializers.CharField(source="photo_alt")
+    alt = serializers.CharField()
     is_graphic = serializers.BooleanField(
-        source="photo_is_graphic", help_text="Shocking image: show it blurred behind a warning until asked."
+        help_text="Shocking image: show it blurred behind a warning until asked."
     )
-    renditions = serializers.SerializerMethodField()
-
-    @extend_schema_field(PhotoRenditionSerializer(many=True))
-    def get_renditions(self, article):
-        return photo_renditions(article, self.context.get("request"))
+    renditions = PhotoRenditionSerializer(many=True)
 
 
 class PhotoSerializer(CardPhotoSerializer):
-    caption = serializers.CharField(source="photo_caption")
-    credit = serializers.CharField(source="photo_credit")
-
-
-def photo_renditions(article: Article, request) -> list[dict]:
-    """The one place that knows where an article's photo renditions come from."""
-    renditions = []
-    for name, width in PHOTO_RENDITIONS:
-        url = article.photo_url(name)
-        if url:
-            renditions.append({"name": name, "url": absolute(request, url), "width": width})
-    return renditions
+    caption = serializers.CharField()
+    credit = serializers.CharField()
 
 
 class SectionRefSerializer(ModelSerializer):
@@ -119,7 +122,8 @@ class ArticleCardSerializer(ModelSerializer):
 
     @extend_schema_field(CardPhotoSerializer(allow_null=True))
     def get_photo(self, article):
-        return CardPhotoSerializer(article, context=self.context).data if article.photo else None
+        # Cards come from queries that load only the card's columns: no caption or credit.
+        return article_photo(article, self.context.get("request"), with_caption=False)
 
 
 class ArticleListSerializer(ArticleCardSerializer):
@@ -132,7 +136,7 @@ class ArticleListSerializer(ArticleCardSerializer):
 
     @extend_schema_field(PhotoSerializer(allow_null=True))
     def get_photo(self, article):
-        return PhotoSerializer(article, context=self.context).data if article.photo else None
+        return article_photo(article, self.context.get("request"), with_caption=True)
 
 
 class CorrectionSerializer(ModelSerializer):
