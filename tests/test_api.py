@@ -373,6 +373,14 @@ class SearchTests(NewsroomData, APITestCase):
         self.assertIn("q", self.get("search", {"q": "د" * 201}, status=400).json())
         self.assertIn("qq", self.get("search", {"q": "دير", "qq": "x"}, status=400).json())
 
+    def test_query_count_does_not_grow_with_page_size(self):
+        for _ in range(8):
+            make_article("تقرير من دير الزور", tags=["دير الزور"], authors=[self.layla])
+        for size in (1, 8):
+            # The count, the page, its tags, its authors.
+            with self.subTest(size=size), self.assertNumQueries(4):
+                self.assertEqual(len(self.results("search", {"q": "دير الزور", "page_size": size})), size)
+
     def test_pages(self):
         data = self.get("search", {"q": "دير الزور", "page_size": 1, "page": 2}).json()
         self.assertEqual(data["count"], 2)
