@@ -203,7 +203,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsroom public API",
-    "DESCRIPTION": "Read-only access to published articles, sections, sources and authors.",
+    "DESCRIPTION": (
+        "Read-only access to published articles, sections, sources and authors.\n\n"
+        "- **Rate limit** per client IP; a partner key (`Authorization: Api-Key <key>`) has its own. "
+        "Over it: 429 with `Retry-After`.\n"
+        "- **Caching**: every answer has an `ETag`; send it back in `If-None-Match` for a 304.\n"
+        "- **Pages**: articles by cursor (follow `next`), other lists by `page`; `page_size` up to 50.\n"
+        "- **Errors**: an unknown parameter or slug, or a bad value, is a 400 naming the parameter."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI (/api/v1/docs/) from drf-spectacular-sidecar's static files: no CDN.
