@@ -1,5 +1,6 @@
-"""Search for the API until the search app lands: the integrator repoints `search_articles` at
-its query function (ranked, over the search index); the endpoint and its tests stay as they are."""
+"""Search for the API until the search app lands. Then `search_articles` becomes
+`search.selectors.search_articles(Article.objects.published(), search.query.parse(query))`
+(ranked, over its index); the endpoint and its tests stay as they are."""
 
 from django.db.models import Q, QuerySet
 

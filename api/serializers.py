@@ -13,8 +13,8 @@ from authors.models import Author
 from sections.models import Section
 from sources.models import Source
 
-# The article photo's renditions: (name, maximum width in pixels), as Article.photo_* sizes them.
-PHOTO_RENDITIONS = (("card", 480), ("large", 1200))
+# Rendition formats, the smaller first: clients that read WebP take those.
+PHOTO_FORMATS = ("webp", "jpg")
 
 
 def absolute(request, url: str) -> str:
@@ -47,25 +47,37 @@ class PageURLField(serializers.Field):
 
 def article_photo(article: Article, request, *, with_caption: bool) -> dict | None:
     """The one place that knows where an article's photo and its renditions come from, in the
-    shape PhotoSerializer documents; None when the article has no photo."""
-    if not article.photo:
+    shape PhotoSerializer documents; None when the article has no featured photo.
+
+    Renditions are those the library stored (every width up to the original's, WebP and JPEG);
+    a photo whose file has gone missing has none, which costs the picture, not the answer.
+    """
+    photo = article.featured_photo
+    if photo is None:
         return None
-    renditions = []
-    for name, width in PHOTO_RENDITIONS:
-        url = article.photo_url(name)
-        if url:  # a file gone missing from storage costs the rendition, not the answer
-            renditions.append({"name": name, "url": absolute(request, url), "width": width})
-    photo = {"alt": article.photo_alt, "is_graphic": article.photo_is_graphic, "renditions": renditions}
+    renditions = [
+        {"url": absolute(request, r.url), "width": r.width, "height": r.height, "format": r.ext}
+        for ext in PHOTO_FORMATS
+        for r in photo.rendition_list(ext)
+    ]
+    data = {
+        "alt": photo.alt_text,
+        "is_graphic": article.photo_is_graphic,
+        "width": photo.width,
+        "height": photo.height,
+        "renditions": renditions,
+    }
     if with_caption:
-        photo.update(caption=article.photo_caption, credit=article.photo_credit)
-    return photo
+        data.update(caption=photo.caption, credit=photo.credit)
+    return data
 
 
 # The photo's documented shape. article_photo() builds it; these only describe it.
 class PhotoRenditionSerializer(serializers.Serializer):
-    name = serializers.CharField()
     url = serializers.URLField()
-    width = serializers.IntegerField(help_text="Largest width of this rendition, in pixels.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.ChoiceField(choices=PHOTO_FORMATS)
 
 
 class CardPhotoSerializer(serializers.Serializer):
@@ -73,6 +85,8 @@ class CardPhotoSerializer(serializers.Serializer):
     is_graphic = serializers.BooleanField(
         help_text="Shocking image: show it blurred behind a warning until asked."
     )
+    width = serializers.IntegerField(help_text="The original's width in pixels.")
+    height = serializers.IntegerField(help_text="The original's height in pixels.")
     renditions = PhotoRenditionSerializer(many=True)
 
 
@@ -146,7 +160,11 @@ class CorrectionSerializer(ModelSerializer):
 
 
 class ArticleDetailSerializer(ArticleListSerializer):
-    body = serializers.CharField(help_text="Sanitised HTML: p, br, strong, em, h2, h3, lists, blockquote, a.")
+    body = serializers.CharField(
+        source="body_html",
+        help_text="Sanitised HTML: p, br, strong, em, h2, h3, lists, blockquote, a, and library "
+        "photos as <figure><picture>.",
+    )
     sources = SourceRefSerializer(many=True)
     corrections = CorrectionSerializer(many=True)
     verification = serializers.CharField(

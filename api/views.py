@@ -53,8 +53,8 @@ class PublicAPIMixin:
 def with_list_fields(articles):
     """What ArticleListSerializer reads, in three queries whatever the page size."""
     return (
-        articles.defer("body")
-        .select_related("section")
+        articles.defer("body", "featured_photo__search_key")
+        .select_related("section", "featured_photo")
         .prefetch_related("tags", Prefetch("authors", queryset=Author.objects.only("slug", "name")))
     )
 
@@ -78,7 +78,7 @@ class ArticleDetailView(PublicAPIMixin, generics.RetrieveAPIView):
     def get_queryset(self):
         return (
             Article.objects.published()
-            .select_related("section", "verification")
+            .select_related("section", "verification", "featured_photo")
             .prefetch_related(
                 "tags",
                 Prefetch("authors", queryset=Author.objects.only("slug", "name")),

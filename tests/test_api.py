@@ -2,9 +2,11 @@
 
 import hashlib
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -14,7 +16,7 @@ from drf_spectacular.validation import validate_schema
 from api.checks import check_api_rates
 from articles.models import Article, Correction, VerificationLabel
 
-from .factories import image_upload, make_article, make_author, make_section, make_source
+from .factories import image_upload, make_article, make_author, make_photo, make_section, make_source
 
 UNPUBLISHED = "سري"  # in every unpublished title and lead, never in any answer
 
@@ -208,10 +210,22 @@ class ArticleListTests(NewsroomData, APITestCase):
     def test_nul_character_is_a_400(self):
         self.get("articles", {"section": "a\x00b"}, status=400)
 
+    def test_item_photo(self):
+        article = make_article(photo=image_upload(), photo_alt="سوق", photo_caption="السوق المسقوف")
+        item = self.results("articles")[0]
+        self.assertEqual(item["id"], article.pk)
+        self.assertEqual((item["photo"]["alt"], item["photo"]["caption"]), ("سوق", "السوق المسقوف"))
+        self.assertTrue(item["photo"]["renditions"])
+
     def test_query_count_does_not_grow_with_page_size(self):
-        for _ in range(12):
-            make_article(section=self.economy, tags=["دير الزور", "أسعار"], authors=[self.layla, self.desk])
-        # The page, its tags, its authors.
+        for n in range(12):
+            make_article(
+                section=self.economy,
+                tags=["دير الزور", "أسعار"],
+                authors=[self.layla, self.desk],
+                photo=image_upload() if n % 2 else None,
+            )
+        # The page (with sections and photos), its tags, its authors.
         with self.assertNumQueries(3):
             self.assertEqual(len(self.results("articles", {"page_size": 2})), 2)
         with self.assertNumQueries(3):
@@ -321,9 +335,9 @@ class ArticleDetailTests(NewsroomData, APITestCase):
             set(related[0]), {"id", "title", "slug", "lead", "pub_date", "url", "api_url", "photo"}
         )
 
-    def test_photo_renditions_come_with_alt_caption_and_credit(self):
+    def test_photo_comes_with_its_renditions_alt_caption_and_credit(self):
         article = make_article(
-            photo=image_upload(),
+            photo=image_upload(size=(800, 450)),
             photo_alt="سوق في دير الزور",
             photo_caption="السوق المسقوف",
             photo_credit="أرشيف",
@@ -332,19 +346,38 @@ class ArticleDetailTests(NewsroomData, APITestCase):
         self.assertEqual(photo["alt"], "سوق في دير الزور")
         self.assertEqual(photo["caption"], "السوق المسقوف")
         self.assertEqual(photo["credit"], "أرشيف")
+        self.assertEqual((photo["width"], photo["height"]), (800, 450))
         self.assertFalse(photo["is_graphic"])
+        # Every width the library made up to the original's, WebP first then JPEG.
         self.assertEqual(
-            [(r["name"], r["width"]) for r in photo["renditions"]], [("card", 480), ("large", 1200)]
+            [(r["format"], r["width"]) for r in photo["renditions"]],
+            [("webp", 320), ("webp", 640), ("webp", 800), ("jpg", 320), ("jpg", 640), ("jpg", 800)],
         )
         for rendition in photo["renditions"]:
-            self.assertTrue(rendition["url"].startswith("http://testserver/media/"), rendition["url"])
-            self.assertTrue(rendition["url"].endswith(".webp"), rendition["url"])
+            self.assertTrue(rendition["url"].startswith("http://testserver/media/photos/"), rendition["url"])
+            self.assertTrue(rendition["url"].endswith("." + rendition["format"]), rendition["url"])
+            name = unquote(urlsplit(rendition["url"]).path).removeprefix("/media/")
+            self.assertTrue(default_storage.exists(name), name)
 
-    def test_missing_photo_file_costs_the_photo_not_the_answer(self):
+    def test_graphic_photo_is_flagged(self):
+        article = make_article(photo=image_upload(), photo_is_graphic=True)
+        self.assertTrue(self.detail(article).json()["photo"]["is_graphic"])
+
+    def test_photo_whose_file_is_gone_costs_the_picture_not_the_answer(self):
         article = make_article(photo=image_upload(), photo_alt="صورة ضائعة")
-        article.photo.storage.delete(article.photo.name)
-        photo = self.detail(article).json()["photo"]
-        self.assertEqual(photo["renditions"], [])
+        photo = article.featured_photo
+        photo.image.storage.delete(photo.image.name)
+        type(photo).objects.filter(pk=photo.pk).update(renditions=[])
+        data = self.detail(article).json()
+        self.assertEqual(data["photo"]["renditions"], [])
+        self.assertEqual(data["title"], article.title)
+
+    def test_body_photos_from_the_library_become_pictures(self):
+        photo = make_photo(alt_text="جسر دير الزور")
+        article = make_article(body=f'<p>قبل</p><img src="{photo.url()}" data-file="{photo.pk}" alt="جسر">')
+        body = self.detail(article).json()["body"]
+        self.assertIn("<picture", body)
+        self.assertIn("قبل", body)
 
     def test_query_count_is_fixed(self):
         # Article, tags, authors, sources, corrections, related picks, related by shared traits.
@@ -609,7 +642,10 @@ class SchemaAndDocsTests(APITestCase):
             with self.subTest(asset):
                 self.assertIn(asset, html)
                 self.assertEqual(self.client.get(asset).status_code, 200)
-        # The start-up script comes from the page's own URL, not inline, and points at the schema.
+        # No inline script or style (the site's CSP would refuse them): the start-up script comes
+        # from the page's own URL and points at the schema.
         self.assertNotRegex(html, r"<script>\s*\S")
+        self.assertNotIn("<style", html)
+        self.assertEqual(self.client.get("/static/api/swagger-ui-page.css").status_code, 200)
         script = self.get("docs", {"script": ""})
         self.assertIn("/api/v1/schema/", script.content.decode())

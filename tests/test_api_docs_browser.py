@@ -17,6 +17,8 @@ def test_docs_page_renders_every_operation_from_local_files(live_server, browser
     page.on("request", lambda request: requested.append(request.url))
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The Content-Security-Policy's refusals are reported on the console.
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
 
     page.goto(f"{live_server.url}/api/v1/docs/")
     page.wait_for_selector(".opblock-summary-path")
@@ -32,7 +34,7 @@ def test_docs_page_renders_every_operation_from_local_files(live_server, browser
     page.wait_for_selector(".responses-table .response-col_status")
     assert "خبر للتجربة" in page.locator(".live-responses-table").inner_text()
 
-    assert errors == []
+    assert errors == [], errors
     here = urlsplit(live_server.url).netloc
     assert {urlsplit(url).netloc for url in requested if not url.startswith("data:")} == {here}
     page.close()

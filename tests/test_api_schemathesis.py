@@ -31,7 +31,7 @@ def seed():
             tags=["دير الزور"],
             sources=[sana],
             authors=[layla],
-            photo=image_upload() if n == 0 else "",
+            photo=image_upload() if n == 0 else None,
         )
     make_article("مسودة", section=east, status=Article.Status.DRAFT, authors=[make_author()])
 
