@@ -1,16 +1,13 @@
-"""Search for the API until the search app lands. Then `search_articles` becomes
-`search.selectors.search_articles(Article.objects.published(), search.query.parse(query))`
-(ranked, over its index); the endpoint and its tests stay as they are."""
+"""The API's search: the search app's parser and ranking over published articles, so the
+endpoint finds what /search/ finds (Arabic spellings folded, stems, "phrases", or, -minus)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from articles.models import Article
-from newsroom.text import fold
+from search.query import parse
+from search.selectors import search_articles as ranked_matches
 
 
 def search_articles(*, query: str) -> QuerySet[Article]:
-    """Published articles whose title or lead contains `query` as typed or folded, newest first."""
-    match = Q()
-    for term in {query, fold(query)}:
-        match |= Q(title__icontains=term) | Q(lead__icontains=term)
-    return Article.objects.published().filter(match)
+    """Published articles matching `query`, most relevant first (newest first on a tie)."""
+    return ranked_matches(Article.objects.published(), parse(query))

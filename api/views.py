@@ -53,7 +53,8 @@ class PublicAPIMixin:
 def with_list_fields(articles):
     """What ArticleListSerializer reads, in three queries whatever the page size."""
     return (
-        articles.defer("body", "featured_photo__search_key")
+        # Not the body, nor the search app's long index columns: no list shows them.
+        articles.defer("body", "search_head", "search_body", "search_vector", "featured_photo__search_key")
         .select_related("section", "featured_photo")
         .prefetch_related("tags", Prefetch("authors", queryset=Author.objects.only("slug", "name")))
     )
@@ -78,6 +79,8 @@ class ArticleDetailView(PublicAPIMixin, generics.RetrieveAPIView):
     def get_queryset(self):
         return (
             Article.objects.published()
+            # search_head stays: related news (articles.selectors) reads it.
+            .defer("search_body", "search_vector", "featured_photo__search_key")
             .select_related("section", "verification", "featured_photo")
             .prefetch_related(
                 "tags",
