@@ -3,6 +3,7 @@
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
     .venv/bin/python bench/api.py [--articles 20000] [--runs 50]
 
+The archive is bench/corpus.py's (from a worktree, set NEWSROOM_SEED to the seed article).
 Without DATABASE_URL it uses a throw-away SQLite file. The database named in DATABASE_URL is
 wiped and refilled. Same method as bench/pages.py: one warm-up request, then the median and
 95th percentile over --runs requests through Django's test client, with one request's queries.
