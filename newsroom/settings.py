@@ -81,11 +81,19 @@ INSTALLED_APPS = [
     "photos",
     "search",
     "serving",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer early, so every /api/ response carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     # Lets anonymous reads use the read replicas, if any (serving/routers.py).
     "serving.routers.ReplicaMiddleware",
     # Before GZip, so that cached pages are kept compressed (serving/middleware.py).
@@ -243,6 +251,61 @@ COMMENTS_SPAM_THRESHOLD = 5  # spam score that sends a comment straight to the s
 COMMENTS_RATE_LIMIT_IP = (5, 10 * 60)
 COMMENTS_RATE_LIMIT_ARTICLE = (60, 10 * 60)
 COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
+
+# Public JSON API (api app, /api/v1/).
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Readers need no account; a partner may send an API key for its own rate limit.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The client is the connection's address: X-Forwarded-For is whatever the client wrote
+    # (see comments.views.client_ip for putting the real address in REMOTE_ADDR behind a proxy).
+    "NUM_PROXIES": 0,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom public API",
+    "DESCRIPTION": (
+        "Read-only access to published articles, sections, sources and authors.\n\n"
+        "- **Rate limit** per client IP; a partner key (`Authorization: Api-Key <key>`) has its own. "
+        "Over it: 429 with `Retry-After`.\n"
+        "- **Caching**: every answer has an `ETag`; send it back in `If-None-Match` for a 304.\n"
+        "- **Pages**: articles by cursor (follow `next`), other lists by `page`; `page_size` up to 50.\n"
+        "- **Errors**: an unknown parameter or slug, or a bad value, is a 400 naming the parameter."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI (/api/v1/docs/) from drf-spectacular-sidecar's static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "AuthorKindEnum": "authors.models.Author.Kind",
+        "CorrectionKindEnum": "articles.models.Correction.Kind",
+    },
+}
+# Requests per client: by IP address without a key; a partner's key carries its own rate.
+# Counted in the default cache, which is shared between processes when REDIS_URL is set.
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+# "name:rate:sha256-of-key" entries, comma separated (python manage.py api_key makes one).
+API_PARTNER_KEYS = env_list("API_PARTNER_KEYS", "")
+# Seconds shared caches and apps may reuse an API answer without asking again.
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", "60"))
+API_MAX_PAGE_SIZE = 50
+# Browsers may call the API from these origins ("*" for any); nothing else on the site.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOWED_ORIGINS = [o for o in env_list("API_CORS_ORIGINS", "") if o != "*"]
+CORS_ALLOW_ALL_ORIGINS = "*" in env_list("API_CORS_ORIGINS", "")
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 LOGGING = {
     "version": 1,

@@ -31,6 +31,7 @@ urlpatterns = [
         name="article_presence",
     ),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:

@@ -377,6 +377,19 @@ class PseudonymTests(TestCase):
             "reach:sitemap": reverse("reach:sitemap", kwargs={"section": "news"}),
             "reach:robots": reverse("reach:robots"),
             "search:search": reverse("search:search") + "?q=دير الزور",
+            # The public JSON API.
+            "api:articles": reverse("api:articles"),
+            "api:article": reverse("api:article", kwargs={"pk": self.article.pk}),
+            "api:search": reverse("api:search") + "?q=دير",
+            "api:sections": reverse("api:sections"),
+            "api:section": reverse("api:section", kwargs={"slug": self.section.slug}),
+            "api:sources": reverse("api:sources"),
+            "api:source": reverse("api:source", kwargs={"slug": self.source.slug}),
+            "api:authors": reverse("api:authors"),
+            "api:author": reverse("api:author", kwargs={"slug": self.desk.slug}),
+            "api:schema": reverse("api:schema"),
+            "api:docs": reverse("api:docs"),
+            "api:not_found": "/api/v1/nothing/",
         }
 
     # Forms: an empty one shows the article again, with its errors.
