@@ -27,8 +27,8 @@ from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The brief's sample article sits beside the project; NEWSROOM_SEED points elsewhere (a worktree).
-SEED = Path(os.environ.get("NEWSROOM_SEED", ROOT.parent / "shared" / "seeds" / "000_d071b9ecd2bf7f2d.txt"))
+# The sample article, as the demo content ships it.
+SEED = ROOT / "articles" / "demo" / "000_d071b9ecd2bf7f2d.txt"
 
 # Words too common to name a story by: never picked as tags.
 STOP_WORDS = set(

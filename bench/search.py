@@ -1,7 +1,7 @@
 """Search and related-news timings on the 100,000-article synthetic archive (bench/corpus.py).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench
-    .venv/bin/python bench/search.py --build     # corpus.py's archive, then search_reindex
+    .venv/bin/python bench/search.py --build     # corpus.py's archive first
     .venv/bin/python bench/search.py             # time an archive built before
 
 Search: each query of QUERIES is fetched as a reader would, /search/?q= through Django's
@@ -74,18 +74,10 @@ def build(count: int) -> None:
     spec = importlib.util.spec_from_file_location("corpus", ROOT / "bench" / "corpus.py")
     corpus = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(corpus)
-
-    # corpus.py reads the seed from ../shared beside the checkout; a worktree elsewhere
-    # uses the demo's copy of the same file.
-    if not corpus.SEED.exists():
-        corpus.SEED = ROOT / "articles" / "demo" / corpus.SEED.name
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     corpus.build(count, verbose=True)
     print(f"corpus: {count} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    started = time.perf_counter()
-    call_command("search_reindex")
-    print(f"search_reindex: {time.perf_counter() - started:.0f} s", file=sys.stderr)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
