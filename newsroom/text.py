@@ -127,5 +127,6 @@ def written_words(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
 
 
 def loose_key(text: str) -> str:
-    """A key for spotting two spellings of one name (tags), never for search."""
-    return search_key(text).translate(_LOOSE)
+    """A key for spotting two spellings of one name (tags), never for search. Folded word by
+    word: a word of hamza alone folds to nothing and must not leave its space behind."""
+    return " ".join(loose for word in key_words(text) if (loose := word.translate(_LOOSE)))
