@@ -65,7 +65,12 @@ INSTALLED_APPS = [
     "articles",
     "editorial",
     "comments",
+    # Old WordPress permalinks answer with 301s from the redirects table (wordpress app).
+    "django.contrib.sites",
+    "django.contrib.redirects",
+    "wordpress",
 ]
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -78,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees every 404 on its way out: django.contrib.redirects' fallback, extended.
+    "wordpress.middleware.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportedPost(models.Model):
+    """Where an article came from in WordPress, so that importing the export again updates
+    it instead of adding it twice. Kept beside the article, not on it: the article model
+    stays the same whether or not a newsroom ever ran WordPress."""
+
+    site = models.CharField(
+        _("الموقع"), max_length=200, help_text=_("عنوان موقع ووردبريس الذي صُدّر منه، دون البروتوكول.")
+    )
+    post_id = models.PositiveBigIntegerField(_("رقم المنشور في ووردبريس"))
+    # Not a cascade: an article an editor deleted stays deleted when the export is run again.
+    article = models.OneToOneField(
+        "articles.Article",
+        verbose_name=_("الخبر"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="wordpress_origin",
+    )
+    link = models.URLField(_("الرابط في ووردبريس"), max_length=2000, blank=True)
+    featured_image_id = models.PositiveBigIntegerField(_("رقم الصورة البارزة في ووردبريس"), null=True)
+    featured_image_url = models.URLField(
+        _("رابط الصورة البارزة الأصلي"),
+        max_length=2000,
+        blank=True,
+        help_text=_("حين لم يكن ملف الصورة متاحاً عند الاستيراد: يمكن تنزيلها منه وإرفاقها بالخبر."),
+    )
+    fingerprint = models.CharField(max_length=64, editable=False)
+    # The article's "updated" as the import left it: a later value means someone edited it here.
+    article_updated = models.DateTimeField(null=True, editable=False)
+    imported_at = models.DateTimeField(_("آخر استيراد"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("منشور مستورد من ووردبريس")
+        verbose_name_plural = _("المنشورات المستوردة من ووردبريس")
+        ordering = ["site", "post_id"]
+        constraints = [models.UniqueConstraint(fields=["site", "post_id"], name="unique_wordpress_post")]
+
+    def __str__(self):
+        return f"{self.site} #{self.post_id}"
