@@ -201,9 +201,20 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         response = self.client.get(OLD_PATH_101.rstrip("/"))
         self.assertRedirects(response, article(101).get_absolute_url(), status_code=301)
 
-    def test_wordpress_post_id_links_redirect(self):
-        response = self.client.get("/?p=102")
+    def test_wordpress_post_id_links_redirect_with_one_query(self):
+        with self.assertNumQueries(1):
+            response = self.client.get("/?p=102")
         self.assertRedirects(response, article(102).get_absolute_url(), status_code=301)
+
+    def test_redirects_made_in_the_admin_still_work(self):
+        Redirect.objects.create(site_id=1, old_path="/%D8%A3/", new_path="/news/")
+        Redirect.objects.create(site_id=1, old_path="/old-page/", new_path="")
+        self.assertRedirects(self.client.get("/أ/"), "/news/", status_code=301)
+        self.assertEqual(self.client.get("/old-page/").status_code, 410)
+
+    def test_unknown_path_costs_one_lookup_and_stays_404(self):
+        with self.assertNumQueries(2):  # the 404 page's menu, then the redirects table
+            self.assertEqual(self.client.get("/2018/12/01/no-such-post/").status_code, 404)
 
     def test_unpublished_posts_get_no_redirect_that_would_reveal_their_title(self):
         self.assertEqual(self.client.get("/?p=104").status_code, 200)  # the home page
