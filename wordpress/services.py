@@ -94,6 +94,16 @@ def old_path(link: str) -> str:
     return f"{path}?{parts.query}" if parts.query else path
 
 
+def free_slug(model, base: str, max_length: int) -> str:
+    """`base`, or `base-2`, `base-3`… : the first slug no `model` row has yet."""
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+    return slug
+
+
 @dataclass
 class Post:
     """An item turned into the values of an article, before any database write."""
@@ -177,7 +187,8 @@ class WordPressImport:
             return existing
         # New sections start hidden: an export with forty categories must not fill the menu
         # before an editor chooses what readers see. Their pages and articles are public.
-        section = Section(name=name, slug=slug or "قسم", parent=parent, is_active=False)
+        slug = free_slug(Section, slug or "قسم", max_slug)
+        section = Section(name=name, slug=slug, parent=parent, is_active=False)
         section.full_clean()
         section.save()
         self.report.sections_created += 1
@@ -203,12 +214,8 @@ class WordPressImport:
             author = Author.objects.filter(name=name).first()
             if author is None:
                 max_slug = Author._meta.get_field("slug").max_length
-                base = arabic_slugify(name, max_length=max_slug - 4) or arabic_slugify(login) or "كاتب"
-                slug, n = base, 1
-                while Author.objects.filter(slug=slug).exists():
-                    n += 1
-                    slug = f"{base}-{n}"
-                author = Author.objects.create(name=name, slug=slug)
+                base = arabic_slugify(name, max_length=max_slug) or arabic_slugify(login) or "كاتب"
+                author = Author.objects.create(name=name, slug=free_slug(Author, base, max_slug))
                 self.report.authors_created += 1
             self.authors[login] = author
         return self.authors[login]

@@ -9,7 +9,7 @@ on disk), then items() hands out the posts.
 
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from lxml import etree
 
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}"
 DC_NS = "{http://purl.org/dc/elements/1.1/}"
+SURVEY_PROGRESS_EVERY = 10_000
 _WXR_NS = re.compile(r"^http://wordpress\.org/export/1\.[0-2]/$")
 
 
@@ -115,11 +116,16 @@ class Survey:
     attachments: AttachmentIndex = field(default_factory=AttachmentIndex)
 
 
-def survey(path: Path) -> Survey:
-    """Read the whole file once: refuses a broken or hostile one before anything is written."""
+def survey(path: Path, progress: Callable[[int], None] | None = None) -> Survey:
+    """Read the whole file once: refuses a broken or hostile one before anything is written.
+    `progress` hears the number of items read so far, now and then."""
     found = Survey()
-    reader = WxrReader(path)
-    for kind, value in reader.read():
+    read = 0
+    for kind, value in WxrReader(path).read():
+        if kind == "item":
+            read += 1
+            if progress and read % SURVEY_PROGRESS_EVERY == 0:
+                progress(read)
         if kind == "author":
             found.authors[value[0]] = value[1] or value[0]
         elif kind == "category":

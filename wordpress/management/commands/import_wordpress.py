@@ -1,6 +1,7 @@
 import time
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         # export is refused before the first article is touched.
         self.stdout.write(f"Reading {export} …")
         try:
-            found = survey(export)
+            found = survey(export, lambda read: self.stdout.write(f"  {read:,} items read"))
         except WxrError as error:
             raise CommandError(f"{export}: {error}. Nothing was imported.") from None
         try:
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {done:,} of {found.posts:,} posts{share}, {rate:,.0f} a second")
 
             report = import_export(found, items(export), media_dir=media_dir, progress=progress)
-        except (WxrError, DatabaseError) as error:
+        except (WxrError, DatabaseError, ValidationError) as error:
             raise CommandError(f"{export}: {error}. Nothing was imported (all rolled back).") from None
         finally:
             found.attachments.close()
