@@ -18,7 +18,7 @@ from sections.models import Section
 from wordpress.content import convert
 from wordpress.models import ImportedPost
 from wordpress.photos import local_file
-from wordpress.text import plain
+from wordpress.services import lead_and_body
 from wordpress.wxr import Attachment
 
 EXPORT = Path(__file__).resolve().parent / "fixtures" / "wordpress-export.xml"
@@ -38,8 +38,8 @@ BODY_101 = (
     "<p>تواصلت حركة النزوح من بلدة الشعفة باتجاه المخيمات، وسط ظروف إنسانية صعبة.</p>\n"
     "<blockquote><p>الوضع في المخيم لا يُحتمل</p></blockquote>"
 )
+LEAD_102 = "رفعت المخابز في مدينة حلب سعر ربطة الخبز إلى 200 ليرة سورية، في ثالث زيادة منذ مطلع العام."
 BODY_102 = (
-    "<p>رفعت المخابز في مدينة حلب سعر ربطة الخبز إلى 200 ليرة سورية، في ثالث زيادة منذ مطلع العام.</p>\n"
     "<p>طابور أمام فرن في حي الشعار</p>\n"
     "<h2>ماذا يقول الأهالي؟</h2>\n"
     "<p>قال أحد السكان إن <strong>الراتب لا يكفي</strong> لشراء الخبز طوال الشهر.</p>\n"
@@ -123,9 +123,8 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         post = article(102)
         self.assertEqual(post.slug, "أسعار-الخبز-ترتفع-في-حلب")
         self.assertEqual(post.body, BODY_102)
-        # No excerpt: the lead is the first paragraph.
-        self.assertEqual(post.lead, plain(BODY_102.split("\n")[0]))
-        self.assertTrue(post.lead.startswith("رفعت المخابز في مدينة حلب"))
+        # No excerpt: the first paragraph became the lead, and is not printed twice.
+        self.assertEqual(post.lead, LEAD_102)
         self.assertEqual(post.section.name, "اقتصاد")
         self.assertEqual(list(post.tags.names()), ["الليرة السورية"])
         self.assertEqual([a.name for a in post.authors.all()], ["نور الشامي"])
@@ -157,6 +156,10 @@ class ImportedExportTests(ExportFileMixin, TestCase):
     def test_dates_without_gmt_are_read_in_local_time(self):
         self.assertEqual(article(103).pub_date, datetime(2019, 1, 10, 14, 20, tzinfo=DAMASCUS))
         self.assertEqual(article(104).pub_date, datetime(2030, 3, 1, 7, 0, tzinfo=UTC))
+
+    def test_a_single_paragraph_is_both_lead_and_body(self):
+        text = "بدأ موسم حصاد القمح في ريف الحسكة وسط مخاوف من قلة الأمطار."
+        self.assertEqual((article(103).lead, article(103).body), (text, f"<p>{text}</p>"))
 
     def test_drafts_without_a_slug_get_one_from_the_title(self):
         self.assertEqual(article(103).slug, "مسودة-حصاد-القمح-في-الحسكة")
@@ -357,6 +360,19 @@ class MediaDirTests(ExportFileMixin, SimpleTestCase):
         attachment = Attachment(7, url, "", "", "", "", "")
         path, _ = local_file(attachment, self.folder)
         self.assertEqual(path, (self.folder / "2019" / "صورة.png").resolve())
+
+
+class LeadTests(SimpleTestCase):
+    def test_long_first_paragraph_stays_and_the_lead_is_its_start(self):
+        paragraph = "كلمة " * 100
+        lead, body = lead_and_body("", f"<p>{paragraph}</p>\n<p>ثانية</p>")
+        self.assertEqual(body, f"<p>{paragraph}</p>\n<p>ثانية</p>")
+        self.assertTrue(lead.endswith("…"))
+        self.assertLessEqual(len(lead), 300)
+
+    def test_first_paragraph_with_a_link_keeps_its_link_in_the_body(self):
+        body = '<p>قالت <a href="https://e.org">الوكالة</a> إن</p>\n<p>ثانية</p>'
+        self.assertEqual(lead_and_body("", body), ("قالت الوكالة إن", body))
 
 
 class ContentConversionTests(SimpleTestCase):

@@ -94,6 +94,19 @@ def old_path(link: str) -> str:
     return f"{path}?{parts.query}" if parts.query else path
 
 
+def lead_and_body(excerpt: str, body: str) -> tuple[str, str]:
+    """The excerpt is the lead. Without one, a short plain first paragraph moves up to be the
+    lead (the page prints the lead above the body: it would read twice), or else the lead is
+    the start of the text."""
+    if excerpt:
+        return excerpt, body
+    first = re.match(r"<p>([^<]*)</p>\n?", body)
+    rest = body[first.end() :] if first else ""
+    if first and len(plain(first[1])) <= LEAD_LENGTH and plain(rest):
+        return plain(first[1]), rest
+    return shorten(plain(body.split("</p>", 1)[0]), LEAD_LENGTH), body
+
+
 def free_slug(model, base: str, max_length: int) -> str:
     """`base`, or `base-2`, `base-3`… : the first slug no `model` row has yet."""
     slug, n = base, 1
@@ -290,10 +303,7 @@ class WordPressImport:
         converted = convert(item.content)
         if not plain(converted.html):
             raise Skip("no text in the content")
-        lead = plain(item.excerpt)
-        if not lead:
-            first = re.search(r"<p>(.*?)</p>", converted.html, re.DOTALL)
-            lead = shorten(plain(first[1] if first else converted.html), LEAD_LENGTH)
+        lead, body = lead_and_body(plain(item.excerpt), converted.html)
         categories = [nicename for domain, nicename, _ in item.terms if domain == "category" and nicename]
         # The most specific category is the section; the others stay on as tags.
         ancestors = set().union(*(self._ancestors(c) for c in categories))
@@ -314,7 +324,7 @@ class WordPressImport:
             title=title,
             slug=decode_slug(item.post_name, Article._meta.get_field("slug").max_length),
             lead=lead,
-            body=converted.html,
+            body=body,
             status=STATUSES[item.status],
             pub_date=self._pub_date(item),
             category=section,
