@@ -117,7 +117,8 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         self.assertEqual(post.photo_caption, "مدنيون هاربون من مناطق سيطرة تنظيم داعش بريف دير الزور الشمالي")
         self.assertEqual(post.photo_alt, "عائلة تسير على طريق ترابي وخلفها دخان")
         self.assertEqual(post.photo_credit, "عمر الأحمد")
-        self.assertEqual(post.wordpress_origin.featured_image_url, "")
+        self.assertTrue(post.wordpress_origin.featured_image_copied)
+        self.assertEqual(post.wordpress_origin.featured_image["post_id"], 201)
 
     def test_gutenberg_post_with_shortcodes_and_a_later_attachment(self):
         post = article(102)
@@ -133,9 +134,19 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         self.assertFalse(post.photo)
         self.assertEqual(post.photo_caption, "طابور أمام مخبز في حي الشعار & انتظار لساعات")
         self.assertEqual(post.photo_alt, "رجال ونساء يصطفون أمام نافذة فرن")
+        origin = post.wordpress_origin
+        self.assertFalse(origin.featured_image_copied)
         self.assertEqual(
-            post.wordpress_origin.featured_image_url,
-            "https://www.furat-news.example/wp-content/uploads/2019/01/bread-queue.png",
+            origin.featured_image,
+            {
+                "post_id": 202,
+                "url": "https://www.furat-news.example/wp-content/uploads/2019/01/bread-queue.png",
+                "file": "2019/01/bread-queue.png",
+                "title": "طابور أمام مخبز في حلب",
+                "caption": "<em>طابور</em> أمام مخبز في حي الشعار &amp; انتظار لساعات",
+                "alt": "رجال ونساء يصطفون أمام نافذة فرن",
+                "credit": "",
+            },
         )
 
     def test_statuses_map_to_the_workflow(self):

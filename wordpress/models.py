@@ -20,12 +20,18 @@ class ImportedPost(models.Model):
         related_name="wordpress_origin",
     )
     link = models.URLField(_("الرابط في ووردبريس"), max_length=2000, blank=True)
-    featured_image_id = models.PositiveBigIntegerField(_("رقم الصورة البارزة في ووردبريس"), null=True)
-    featured_image_url = models.URLField(
-        _("رابط الصورة البارزة الأصلي"),
-        max_length=2000,
+    # Kept whether or not its file came in: without the file, this is all there is of the
+    # photo (its original URL, caption, alt text, credit) for an editor to attach it by hand.
+    featured_image = models.JSONField(
+        _("الصورة البارزة في ووردبريس"),
+        default=dict,
         blank=True,
-        help_text=_("حين لم يكن ملف الصورة متاحاً عند الاستيراد: يمكن تنزيلها منه وإرفاقها بالخبر."),
+        help_text=_("رقمها ورابطها الأصلي وتعليقها ووصفها ومصدرها كما كانت في ووردبريس."),
+    )
+    featured_image_copied = models.BooleanField(
+        _("نُسخ ملف الصورة"),
+        default=False,
+        help_text=_("لا: لم يكن الملف في مجلد الوسائط عند الاستيراد، فيُنزَّل من رابطه الأصلي ويُرفق يدوياً."),
     )
     fingerprint = models.CharField(max_length=64, editable=False)
     # The article's "updated" as the import left it: a later value means someone edited it here.

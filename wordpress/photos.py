@@ -51,21 +51,22 @@ def _uploads_path(url: str) -> str:
 
 def set_featured_image(
     *, article: Article, attachment: Attachment | None, path: Path | None, same_file: bool
-) -> str:
-    """Give `article` the attachment as its photo, with caption, credit and alt text; without a
-    local `path` the words are kept and the original URL returned, for the import to record.
-    `same_file` says the article already holds this very file from an earlier import."""
+) -> bool:
+    """Give `article` the attachment as its photo, with caption, credit and alt text, the file
+    copied from the local `path`; without one, the words are kept and no file. Whether a file
+    came in is returned. `same_file` says the article already holds this very file from an
+    earlier import, which is not copied again."""
     if attachment is None:
         article.photo = ""
         article.photo_caption = article.photo_alt = article.photo_credit = ""
-        return ""
+        return False
     article.photo_caption = shorten(plain(attachment.caption), 300)
     article.photo_alt = shorten(plain(attachment.alt), 250)
     article.photo_credit = shorten(plain(attachment.credit), 150)
     if path is None:
         article.photo = ""
-        return attachment.url
+        return False
     if not (same_file and article.photo):
         with path.open("rb") as handle:
             article.photo.save(path.name, File(handle), save=False)
-    return ""
+    return True

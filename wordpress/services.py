@@ -360,13 +360,16 @@ class WordPressImport:
         article.comments_open = post.comments_open
         article.last_edited_by = None
         article.full_clean(exclude=["photo"])
-        same_file = bool(record and post.attachment and record.featured_image_id == post.attachment.post_id)
-        original_url = set_featured_image(
+        original = vars(post.attachment) if post.attachment else {}
+        same_file = bool(
+            record and original and record.featured_image_copied and record.featured_image == original
+        )
+        copied = set_featured_image(
             article=article, attachment=post.attachment, path=post.photo_path, same_file=same_file
         )
-        if post.photo_path:
+        if copied:
             self.report.photos_copied += 1
-        elif original_url:
+        elif original:
             self.report.photos_remote += 1
         article.save()
         article.tags.set([self._tag(name) for name in post.tags])
@@ -376,8 +379,8 @@ class WordPressImport:
         record = record or ImportedPost(site=self.site, post_id=post.item.post_id)
         record.article = article
         record.link = post.item.link[:2000]
-        record.featured_image_id = post.attachment.post_id if post.attachment else None
-        record.featured_image_url = original_url[:2000]
+        record.featured_image = original
+        record.featured_image_copied = copied
         record.fingerprint = post.fingerprint()
         record.article_updated = article.updated
         record.save()
