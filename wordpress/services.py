@@ -359,7 +359,8 @@ class WordPressImport:
         article.section = self._section_for(post.category) if post.category else self._uncategorised()
         article.comments_open = post.comments_open
         article.last_edited_by = None
-        article.full_clean(exclude=["photo"])
+        # The section was just looked up or made: checking that it exists would cost a query.
+        article.full_clean(exclude=["photo", "section"])
         original = vars(post.attachment) if post.attachment else {}
         same_file = bool(
             record and original and record.featured_image_copied and record.featured_image == original
@@ -372,7 +373,11 @@ class WordPressImport:
         elif original:
             self.report.photos_remote += 1
         article.save()
-        article.tags.set([self._tag(name) for name in post.tags])
+        tags = [self._tag(name) for name in post.tags]
+        if record is None:
+            article.tags.add(*tags)  # nothing to compare with: set() would read the article's tags first
+        else:
+            article.tags.set(tags)
         article.authors.set([self._author(login) for login in post.author_logins])
         if post.item.status == "publish":
             self._redirect(post.item, article)
@@ -395,16 +400,19 @@ class WordPressImport:
             # The article page moves a shortened slug on to the full one.
             short = arabic_slugify(article.slug, max_length=REDIRECT_PATH_LENGTH - 40) or "-"
             new_path = unquote(reverse("articles:detail", kwargs={"pk": article.pk, "slug": short}))
+        redirects = []
         for path in dict.fromkeys([old_path(item.link) if item.link else "", f"/?p={item.post_id}"]):
             if not path or path == "/":
                 continue
             if len(path) > REDIRECT_PATH_LENGTH:
                 self.report.notes["no redirect: the old path is longer than 200 characters"] += 1
                 continue
-            Redirect.objects.update_or_create(
-                site_id=settings.SITE_ID, old_path=path, defaults={"new_path": new_path}
-            )
-            self.report.redirects += 1
+            redirects.append(Redirect(site_id=settings.SITE_ID, old_path=path, new_path=new_path))
+        # One upsert for both: the old paths are WordPress's, so an existing row is repointed.
+        Redirect.objects.bulk_create(
+            redirects, update_conflicts=True, unique_fields=["site", "old_path"], update_fields=["new_path"]
+        )
+        self.report.redirects += len(redirects)
 
 
 def import_export(
