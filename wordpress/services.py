@@ -29,7 +29,7 @@ from .content import convert
 from .models import ImportedPost
 from .photos import local_file, set_featured_image
 from .text import decode_slug, plain, shorten
-from .wxr import Category, Item, Survey
+from .wxr import Attachment, Category, Item, Survey
 
 # Part of every fingerprint: raising it makes the next run rewrite every article, for when
 # the conversion itself has changed.
@@ -132,7 +132,7 @@ class Post:
     tags: list[str]
     author_logins: list[str]
     comments_open: bool
-    attachment: object
+    attachment: Attachment | None
     photo_path: Path | None
     dropped: list[str]
 
