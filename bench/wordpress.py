@@ -1,12 +1,17 @@
 """Memory and speed of import_wordpress on generated exports of 1,000, 10,000 and 50,000 posts.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_wp
-    .venv/bin/python bench/wordpress.py [--sizes 1000,10000,50000]
+    .venv/bin/python bench/wordpress.py [--sizes 1000,10000,50000] [--import-max 50000]
 
-Without DATABASE_URL it uses a throw-away SQLite file. The database named in DATABASE_URL is
-wiped before each run. Each export is imported in a fresh process, so its peak RSS
-(getrusage's ru_maxrss) is that import's alone; the resident size is also sampled at every
-progress line of the run. Flat memory means the peak does not grow with the file. Half of
+Two measurements per size, each in a fresh process so that its peak RSS (getrusage's
+ru_maxrss) is its own; the resident size is also sampled as the run goes:
+- reading: both streaming passes over the file and every post converted to its article
+  values (content, lead, section, photo), without the database: where the file's size could
+  show in memory;
+- import: the whole command into the database, for sizes up to --import-max (on a busy
+  machine the database part is slow: lower it to what time allows).
+Flat memory means the peak does not grow with the file. Without DATABASE_URL a throw-away
+SQLite file is used; the database named in DATABASE_URL is wiped before each import. Half of
 the attachments come after all the posts, as in exports where photos were uploaded later.
 """
 
@@ -131,13 +136,52 @@ class Sampler:
         pass
 
 
-def run_one(export: Path) -> None:
-    """In a fresh process: wipe the database, import, print the measurements as JSON."""
+def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
 
     django.setup()
+
+
+def read_one(export: Path) -> None:
+    """In a fresh process: read and convert every post, print the measurements as JSON."""
+    setup_django()
+    from wordpress.services import Skip, WordPressImport
+    from wordpress.wxr import items, survey
+
+    before = rss_mb()
+    started = time.monotonic()
+    found = survey(export)
+    run = WordPressImport(found)
+    samples, posts = [], 0
+    for item in items(export):
+        if item.post_type != "post":
+            continue
+        try:
+            run.read_post(item)
+        except Skip:
+            pass
+        posts += 1
+        if posts % 1000 == 0:
+            samples.append((f"{posts:,}", round(rss_mb(), 1)))
+    found.attachments.close()
+    print(json.dumps(measured(started, before, samples, [f"read {posts:,} posts"])))
+
+
+def measured(started: float, before: float, samples: list, summary: list) -> dict:
+    return {
+        "seconds": time.monotonic() - started,
+        "rss_before_mb": round(before, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "samples": samples,
+        "summary": summary,
+    }
+
+
+def run_one(export: Path) -> None:
+    """In a fresh process: wipe the database, import, print the measurements as JSON."""
+    setup_django()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -146,29 +190,40 @@ def run_one(export: Path) -> None:
     sampler = Sampler()
     started = time.monotonic()
     call_command("import_wordpress", str(export), stdout=sampler)
-    seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    summary = [line for line in sampler.lines if line.startswith(("Done", "Found"))]
+    print(json.dumps(measured(started, before, sampler.samples, summary), ensure_ascii=False))
+
+
+def measure(mode: str, export: Path, size: int) -> None:
+    result = subprocess.run([sys.executable, __file__, mode, str(export)], capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(result.stderr)
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    label = "reading" if mode == "--read" else "import "
     print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "rss_before_mb": round(before, 1),
-                "peak_rss_mb": round(peak, 1),
-                "samples": sampler.samples,
-                "summary": [line for line in sampler.lines if line.startswith(("Done", "Found"))],
-            },
-            ensure_ascii=False,
-        )
+        f"  {label}: {found['seconds']:,.0f} s, {size / found['seconds']:,.0f} posts/s,"
+        f" peak RSS {found['peak_rss_mb']:,.0f} MB (after Django setup: {found['rss_before_mb']:,.0f} MB)"
     )
+    samples = found["samples"]
+    if samples:
+        shown = [samples[i] for i in sorted({0, len(samples) // 4, len(samples) // 2, len(samples) - 1})]
+        print("           RSS as it went: " + ", ".join(f"{at} posts {mb:,.0f} MB" for at, mb in shown))
+    for line in found["summary"]:
+        print(f"           {line}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument("--import-max", type=int, default=50_000)
     parser.add_argument("--run", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--read", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         run_one(args.run)
+        return
+    if args.read:
+        read_one(args.read)
         return
     if "DATABASE_URL" not in os.environ:
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
@@ -177,24 +232,11 @@ def main() -> None:
         for size in (int(s) for s in args.sizes.split(",")):
             export = Path(folder) / f"export-{size}.xml"
             generate(export, size)
-            megabytes = export.stat().st_size / 2**20
-            result = subprocess.run(
-                [sys.executable, __file__, "--run", str(export)], capture_output=True, text=True
-            )
-            if result.returncode:
-                sys.exit(result.stderr)
-            found = json.loads(result.stdout.strip().splitlines()[-1])
-            print(
-                f"{size:>7,} posts ({megabytes:,.0f} MB file): {found['seconds']:,.0f} s,"
-                f" {size / found['seconds']:,.0f} posts/s (both readings),"
-                f" peak RSS {found['peak_rss_mb']:,.0f} MB"
-                f" (after Django setup and migrate: {found['rss_before_mb']:,.0f} MB)"
-            )
-            samples = found["samples"]
-            shown = [samples[i] for i in sorted({0, len(samples) // 4, len(samples) // 2, len(samples) - 1})]
-            print("         RSS during the run: " + ", ".join(f"{at} posts {mb:,.0f} MB" for at, mb in shown))
-            for line in found["summary"]:
-                print(f"         {line}")
+            print(f"{size:,} posts ({export.stat().st_size / 2**20:,.0f} MB file):", flush=True)
+            measure("--read", export, size)
+            if size <= args.import_max:
+                measure("--run", export, size)
+            sys.stdout.flush()
             export.unlink()
 
 

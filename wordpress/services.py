@@ -275,7 +275,7 @@ class WordPressImport:
             raise Skip(SKIPPED_STATUSES[item.status])
         if item.status not in STATUSES:
             raise Skip(f"unknown status {item.status!r}")
-        post = self._read(item)
+        post = self.read_post(item)
         records = ImportedPost.objects.select_related("article")
         record = records.filter(site=self.site, post_id=item.post_id).first()
         fingerprint = post.fingerprint()
@@ -296,7 +296,8 @@ class WordPressImport:
         else:
             self.report.updated += 1
 
-    def _read(self, item: Item) -> Post:
+    def read_post(self, item: Item) -> Post:
+        """The article values for a post item, from the item and the survey alone (no writes)."""
         title = shorten(plain(item.title), 250)
         if not title:
             raise Skip("no title")
