@@ -183,6 +183,7 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         self.assertEqual(sections["سوريا"].parent, sections["أخبار"])
         self.assertIsNone(sections["أخبار"].parent)
         self.assertEqual(sections["دير الزور"].slug, "دير-الزور")
+        self.assertEqual(sections["دير الزور"].description, "أخبار المحافظة وريفها & مخيماتها")
         self.assertFalse(any(s.is_active for s in sections.values()))
 
     def test_authors_become_bylines_once_each(self):

@@ -201,7 +201,9 @@ class WordPressImport:
         # New sections start hidden: an export with forty categories must not fill the menu
         # before an editor chooses what readers see. Their pages and articles are public.
         slug = free_slug(Section, slug or "قسم", max_slug)
-        section = Section(name=name, slug=slug, parent=parent, is_active=False)
+        section = Section(
+            name=name, slug=slug, parent=parent, description=plain(category.description), is_active=False
+        )
         section.full_clean()
         section.save()
         self.report.sections_created += 1

@@ -30,6 +30,7 @@ class Category:
     nicename: str
     name: str
     parent: str  # the parent's nicename, "" at the top
+    description: str = ""
 
 
 @dataclass
@@ -224,6 +225,7 @@ class WxrReader:
                 nicename=element.findtext(f"{wp}category_nicename", "").strip(),
                 name=element.findtext(f"{wp}cat_name", "").strip(),
                 parent=element.findtext(f"{wp}category_parent", "").strip(),
+                description=element.findtext(f"{wp}category_description", "").strip(),
             )
             return ("category", category) if category.nicename else None
         if tag == f"{wp}base_blog_url":
