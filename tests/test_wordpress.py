@@ -413,6 +413,10 @@ class ContentConversionTests(SimpleTestCase):
         converted = convert('قال [sic] إن [1] [contact-form-7 id="4"] [highlight]مهم[/highlight]')
         self.assertEqual(converted.html, "<p>قال [sic] إن [1]  مهم</p>")
 
+    def test_table_rows_become_lines(self):
+        table = "<table><tr><th>المدينة</th><th>السعر</th></tr><tr><td>حلب</td><td>200</td></tr></table>"
+        self.assertEqual(convert(table).html, "<p>المدينة | السعر</p>\n<p>حلب | 200</p>")
+
     def test_gallery_and_inline_images_are_reported(self):
         converted = convert('<p>نص <img src="a.jpg"></p>\n[gallery ids="1,2"]')
         self.assertEqual(converted.html, "<p>نص </p>")

@@ -125,8 +125,8 @@ def _normalise(fragment: str, dropped: list[str]) -> str:
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     images = 0
     for element in list(root.iter()):
-        if element is root or not isinstance(element.tag, str):
-            continue
+        if element is root or not isinstance(element.tag, str) or root not in element.iterancestors():
+            continue  # the root itself, a comment, or inside something already taken out
         tag = element.tag
         if tag in _RENAME:
             element.tag = _RENAME[tag]
@@ -138,6 +138,15 @@ def _normalise(fragment: str, dropped: list[str]) -> str:
             src = element.get("src", "")
             if _URL.match(src):
                 element.addprevious(lxml_html.fragment_fromstring(_link_paragraph(src).strip()))
+            element.drop_tree()
+        elif tag == "table":
+            # The body has no tables: each row becomes a line of its cells, in order.
+            for row in element.iter("tr"):
+                cells = [" ".join(cell.text_content().split()) for cell in row if cell.tag in {"td", "th"}]
+                if any(cells):
+                    line = root.makeelement("p", {})
+                    line.text = " | ".join(cells)
+                    element.addprevious(line)
             element.drop_tree()
         elif tag in {"script", "style", "noscript", "form"}:
             element.drop_tree()
