@@ -65,12 +65,8 @@ INSTALLED_APPS = [
     "articles",
     "editorial",
     "comments",
-    # Old WordPress permalinks answer with 301s from the redirects table (wordpress app).
-    "django.contrib.sites",
-    "django.contrib.redirects",
     "wordpress",
 ]
-SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -83,8 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so it sees every 404 on its way out: django.contrib.redirects' fallback, extended.
-    "wordpress.middleware.LegacyRedirectMiddleware",
+    # Last, so it sees every 404 on its way out: old WordPress addresses answer with a 301.
+    "wordpress.middleware.WordPressRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

@@ -1,5 +1,5 @@
 """Bringing a WordPress export into the newsroom: posts become articles, categories sections,
-tags tags, authors bylines, featured images photos, permalinks redirects."""
+tags tags, authors bylines, featured images photos; permalinks are kept for the redirects."""
 
 import hashlib
 import json
@@ -11,12 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
-from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -54,7 +51,7 @@ UNCATEGORISED = "غير مصنف"
 LEAD_LENGTH = 300
 MAX_PROBLEMS = 100
 TAG_CACHE_SIZE = 5000  # listed one by one in the report; beyond that they are only counted
-REDIRECT_PATH_LENGTH = Redirect._meta.get_field("old_path").max_length
+OLD_PATH_LENGTH = ImportedPost._meta.get_field("old_path").max_length
 
 
 class Skip(Exception):
@@ -71,7 +68,7 @@ class Report:
     notes: Counter = field(default_factory=Counter)  # what was imported with a loss, → posts
     sections_created: int = 0
     authors_created: int = 0
-    redirects: int = 0
+    old_paths: int = 0
     photos_copied: int = 0
     photos_remote: int = 0
 
@@ -87,11 +84,11 @@ def site_key(url: str) -> str:
 
 
 def old_path(link: str) -> str:
-    """The path (and query) a WordPress permalink was served at, with its letters decoded:
-    stored that way it fits Redirect's 200 characters and reads as Arabic in the admin."""
+    """The path a WordPress permalink was served at, with its letters decoded as Django's
+    request.path has them; "" for links by query ("/?p=123"), which go by the post's id."""
     parts = urlsplit(link.strip())
-    path = unquote(parts.path) or "/"
-    return f"{path}?{parts.query}" if parts.query else path
+    path = unquote(parts.path)
+    return "" if parts.query or path in {"", "/"} else path
 
 
 def lead_and_body(excerpt: str, body: str) -> tuple[str, str]:
@@ -387,40 +384,19 @@ class WordPressImport:
         else:
             article.tags.set(tags)
             article.authors.set(authors)
-        if post.item.status == "publish":
-            self._redirect(post.item, article)
         record = record or ImportedPost(site=self.site, post_id=post.item.post_id)
         record.article = article
         record.link = post.item.link[:2000]
+        record.old_path = old_path(post.item.link)
+        if len(record.old_path) > OLD_PATH_LENGTH:
+            self.report.notes[f"no redirect: the old path is longer than {OLD_PATH_LENGTH} characters"] += 1
+            record.old_path = ""
+        self.report.old_paths += bool(record.old_path)
         record.featured_image = original
         record.featured_image_copied = copied
         record.fingerprint = post.fingerprint()
         record.article_updated = article.updated
         record.save()
-
-    def _redirect(self, item: Item, article: Article) -> None:
-        """Old links keep working: the permalink and WordPress's own /?p=<id> both lead here.
-        Only for posts WordPress published: an unpublished post had no public address, and a
-        redirect would give its title away in the new URL."""
-        # Letters, not %-escapes, as for the old path: the response escapes them again.
-        new_path = unquote(article.get_absolute_url())
-        if len(new_path) > REDIRECT_PATH_LENGTH:
-            # The article page moves a shortened slug on to the full one.
-            short = arabic_slugify(article.slug, max_length=REDIRECT_PATH_LENGTH - 40) or "-"
-            new_path = unquote(reverse("articles:detail", kwargs={"pk": article.pk, "slug": short}))
-        redirects = []
-        for path in dict.fromkeys([old_path(item.link) if item.link else "", f"/?p={item.post_id}"]):
-            if not path or path == "/":
-                continue
-            if len(path) > REDIRECT_PATH_LENGTH:
-                self.report.notes["no redirect: the old path is longer than 200 characters"] += 1
-                continue
-            redirects.append(Redirect(site_id=settings.SITE_ID, old_path=path, new_path=new_path))
-        # One upsert for both: the old paths are WordPress's, so an existing row is repointed.
-        Redirect.objects.bulk_create(
-            redirects, update_conflicts=True, unique_fields=["site", "old_path"], update_fields=["new_path"]
-        )
-        self.report.redirects += len(redirects)
 
 
 def import_export(

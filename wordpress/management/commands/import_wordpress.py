@@ -67,7 +67,7 @@ class Command(BaseCommand):
             write(f"  skipped {count:,}: {reason}")
         write(
             f"Sections created: {report.sections_created:,} (hidden from the menu until an editor shows"
-            f" them). Bylines created: {report.authors_created:,}. Redirects written: {report.redirects:,}."
+            f" them). Bylines created: {report.authors_created:,}. Old addresses kept: {report.old_paths:,}."
         )
         write(
             f"Featured images: {report.photos_copied:,} copied from --media-dir,"
