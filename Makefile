@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_demo
 	@echo
 	@echo "  Site:  http://$(HOST):$(PORT)/"
-	@echo "  Admin: http://$(HOST):$(PORT)/admin/  (demo logins: admin, editor, writer, moderator / newsroom-demo, if make run created them)"
+	@echo "  Admin: http://$(HOST):$(PORT)/$(patsubst %/,%,$(or $(ADMIN_URL),admin))/  (demo logins: admin, editor, writer, moderator / newsroom-demo, if make run created them)"
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -18,13 +18,15 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
+from newsroom.dates import format_date, format_time
+from newsroom.security import NonceMediaAdminMixin
 from newsroom.text import arabic_slugify
+from photos.admin import thumbnail_html
 
 from . import presence
 from .models import Article, Correction, Transition, VerificationLabel
 from .revisions import RevisionDiffView
 from .takedown import TakedownView
-from .templatetags.news import levantine_date
 from .workflow import PUBLISH, Action, allowed_actions, article_transition
 
 
@@ -68,10 +70,7 @@ class ArticleAdminForm(forms.ModelForm):
             "sources",
             "authors",
             "related",
-            "photo",
-            "photo_caption",
-            "photo_credit",
-            "photo_alt",
+            "featured_photo",
             "pub_date",
             "planned_for",
             "verification",
@@ -133,7 +132,7 @@ class ArticleAdminForm(forms.ModelForm):
 
         params = {
             "name": self._last_writer(current),
-            "when": f"{levantine_date(current.updated)} الساعة {timezone.localtime(current.updated):%H:%M}",
+            "when": f"{format_date(current.updated)} الساعة {format_time(current.updated)}",
         }
         if loaded is None and params["name"]:
             message = _(
@@ -190,16 +189,19 @@ class CorrectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(NonceMediaAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = ["thumbnail", "title", "section", "status", "pub_date", "created_by"]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["status", "section", "pub_date", "sources", "tags"]
-    list_select_related = ["section", "created_by"]
+    list_select_related = ["section", "created_by", "featured_photo"]
     date_hierarchy = "pub_date"
     search_fields = ["title", "lead"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "sources", "authors", "related", "verification"]
+    # The library's own list in a popup, with thumbnails, search and paging: it stays usable
+    # with thousands of photos, where a drop-down of captions would not.
+    raw_id_fields = ["featured_photo"]
     inlines = [CorrectionInline, TransitionInline]
     actions = ["publish", "unpublish"]
     # VersionAdmin names its history template outright, so Django's per-model lookup never
@@ -217,11 +219,8 @@ class ArticleAdmin(VersionAdmin):
             _("الصورة"),
             {
                 "fields": [
-                    "photo",
+                    "featured_photo",
                     "photo_preview",
-                    "photo_caption",
-                    "photo_credit",
-                    "photo_alt",
                     "photo_is_graphic",
                 ]
             },
@@ -403,17 +402,18 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("صورة"))
     def thumbnail(self, obj):
-        url = obj.photo_url("card")
-        if not url:
+        if obj.featured_photo is None:
             return "—"
-        return format_html('<img src="{}" alt="" width="96" height="54" loading="lazy">', url)
+        return thumbnail_html(obj.featured_photo, 96)
 
     @admin.display(description=_("معاينة"))
     def photo_preview(self, obj):
-        url = obj.photo_url("card")
-        if not url:
+        if obj.featured_photo is None:
             return _("لا صورة")
-        return format_html('<img src="{}" alt="{}" width="240" height="135">', url, obj.photo_alt)
+        photo = obj.featured_photo
+        return format_html(
+            '{}<br><span dir="auto">{}</span>', thumbnail_html(photo, 240), photo.credit or photo.caption
+        )
 
     @admin.action(description=_("نشر الأخبار المختارة الآن"), permissions=["publish"])
     def publish(self, request, queryset):

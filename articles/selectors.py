@@ -1,3 +1,4 @@
+import json
 from itertools import groupby
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from photos.models import Photo
 from sections.models import Section
 
 from .models import Article, TaggedArticle
@@ -20,6 +22,7 @@ SECTION_WEIGHT = 1
 SECTION_CANDIDATES = 50
 # How many of the best-scoring candidates are looked up to be filtered and ordered by date.
 SHORTLIST = 200
+CARD_PHOTO_COLUMNS = ("image", "width", "height", "alt_text", "renditions")
 # The home page ranks only this many of the newest stories into its section blocks.
 CANDIDATES = 500
 
@@ -83,12 +86,13 @@ def _ranked_by_shared_traits(article: Article, *, exclude: list[int], limit: int
             "slug",
             "lead",
             "pub_date",
-            "photo",
-            "photo_alt",
+            "featured_photo_id",
             "photo_is_graphic",
             "section_id",
         )
     )
+    # The card's photo in the same statement: raw() cannot select_related.
+    card_columns += "".join(f", p.{q(name)} AS {q('photo_' + name)}" for name in CARD_PHOTO_COLUMNS)
     # Summed per article and shortlisted before the join, so only the best candidates are looked
     # up by key (ids grow with time: the newest win a tie until the join orders by date).
     sql = (
@@ -97,12 +101,25 @@ def _ranked_by_shared_traits(article: Article, *, exclude: list[int], limit: int
         f" FROM (SELECT aid, SUM(w) AS score FROM ({' UNION ALL '.join(members)}) links"
         f" GROUP BY aid ORDER BY score DESC, aid DESC LIMIT {SHORTLIST}) shared"
         f" JOIN {q(Article._meta.db_table)} a ON a.{q('id')} = shared.aid"
+        f" LEFT JOIN {q(Photo._meta.db_table)} p ON p.{q('id')} = a.{q('featured_photo_id')}"
         f" WHERE a.{q('status')} IN ({marks}) AND a.{q('pub_date')} <= %s"
         f" AND a.{q('id')} NOT IN ({_placeholders(excluded)})"
         f" ORDER BY score DESC, a.{q('pub_date')} DESC, a.{q('id')} DESC LIMIT %s"
     )
     params = [article.section_id, *params, *public, now, *excluded, limit]
-    return Article.objects.raw(sql, params)
+    articles = list(Article.objects.raw(sql, params))
+    for card in articles:
+        card.featured_photo = _card_photo(card)
+    return articles
+
+
+def _card_photo(card: Article) -> Photo | None:
+    if card.featured_photo_id is None:
+        return None
+    values = {name: getattr(card, f"photo_{name}") for name in CARD_PHOTO_COLUMNS}
+    if isinstance(values["renditions"], str):  # raw() hands JSON over undecoded
+        values["renditions"] = json.loads(values["renditions"])
+    return Photo(id=card.featured_photo_id, **values)
 
 
 def _placeholders(values: list) -> str:

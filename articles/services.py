@@ -53,12 +53,17 @@ def article_import(*, parsed: ParsedArticle, key: str) -> tuple[Article, bool]:
     article.slug = arabic_slugify(parsed.title, max_length=250) or "خبر"
     article.lead = parsed.lead
     article.body = "".join(f"<p>{escape(paragraph)}</p>" for paragraph in parsed.paragraphs)
-    article.photo_caption = parsed.caption
     article.pub_date = timezone.make_aware(datetime.combine(parsed.pub_date, time.min))
     article.section = _section_named(parsed.section_name)
     article.last_edited_by = None  # the importer, not the last person who saved it
     article.full_clean()
     article.save()
+    photo = article.featured_photo
+    if photo is not None and not photo.caption:
+        # The text names the photo it was published with; the file itself never comes along,
+        # so the caption waits for a photo an editor attaches, and never overwrites theirs.
+        photo.caption = parsed.caption
+        photo.save(update_fields=["caption", "search_key", "updated"])
     article.sources.add(*cited_sources("\n".join(parsed.paragraphs)))
     if parsed.related_titles:
         article.related.add(*Article.objects.filter(title__in=parsed.related_titles).exclude(pk=article.pk))

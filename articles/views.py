@@ -37,11 +37,11 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             self.readable()
-            .select_related("section__parent", "verification")
+            .select_related("section__parent", "verification", "featured_photo")
             .prefetch_related(
                 "tags",
                 Prefetch("sources", queryset=Source.objects.only("name", "slug", "kind")),
-                Prefetch("authors", queryset=Author.objects.only("name", "slug")),
+                Prefetch("authors", queryset=Author.objects.only("name", "slug", "kind")),
                 "corrections",
             )
         )

@@ -11,7 +11,6 @@ percentile are printed, with the number of SQL queries of one request.
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -27,65 +26,19 @@ import django  # noqa: E402
 
 django.setup()
 
-from datetime import timedelta  # noqa: E402
-
+from corpus import build  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
-from articles.models import Article, TaggedArticle  # noqa: E402
+from articles.models import Article  # noqa: E402
 from articles.selectors import related_articles  # noqa: E402
 from authors.models import Author  # noqa: E402
 from sections.models import Section  # noqa: E402
 from sources.models import Source  # noqa: E402
-
-WORDS = (
-    "التحالف الدولي يرسل تعزيزات عسكرية جديدة لقتال تنظيم داعش في دير الزور ريف المحافظة "
-    "شرقي نهر الفرات قوات سوريا الديمقراطية مدنيون هاربون من مناطق سيطرة التنظيم مشفى بلدة "
-    "الشعفة منطقة هجين غارات طيران مصادر محلية شبكات ناشطين الأمم المتحدة"
-).split()
-
-
-def sentence(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
-
-
-def build(count: int) -> None:
-    call_command("flush", interactive=False, verbosity=0)
-    rng = random.Random(7)
-    sections = [Section.objects.create(name=f"قسم {i}", menu_order=i) for i in range(8)]
-    sources = [Source.objects.create(name=f"مصدر {i}") for i in range(30)]
-    authors = [Author.objects.create(name=f"كاتب {i}") for i in range(50)]
-    tags = [Tag.objects.create(name=f"وسم {i}", slug=f"وسم-{i}") for i in range(200)]
-    now = timezone.now()
-    articles = Article.objects.bulk_create(
-        Article(
-            title=sentence(rng, 10),
-            slug=f"خبر-{i}",
-            lead=sentence(rng, 30),
-            body="".join(f"<p>{sentence(rng, 40)}</p>" for _ in range(8)),
-            section=rng.choice(sections),
-            status=Article.Status.PUBLISHED,
-            pub_date=now - timedelta(minutes=15 * i + 1),
-        )
-        for i in range(count)
-    )
-    TaggedArticle.objects.bulk_create(
-        TaggedArticle(content_object=a, tag=t) for a in articles for t in rng.sample(tags, 4)
-    )
-    Article.sources.through.objects.bulk_create(
-        Article.sources.through(article=a, source=s) for a in articles for s in rng.sample(sources, 2)
-    )
-    Article.authors.through.objects.bulk_create(
-        Article.authors.through(article=a, author=rng.choice(authors)) for a in articles
-    )
-    Article.related.through.objects.bulk_create(
-        Article.related.through(from_article=a, to_article=rng.choice(articles)) for a in articles[:500]
-    )
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:

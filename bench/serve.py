@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
 os.environ["DEBUG"] = "0"
+# Plain http on this machine: production would redirect it to https.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402

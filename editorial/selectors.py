@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from articles.workflow import PUBLISH
-from newsroom.text import LEVANTINE_MONTHS
+from newsroom.dates import month_name
 
 Status = Article.Status
 
@@ -54,7 +54,7 @@ class CalendarDay:
 
     @property
     def month_name(self) -> str:
-        return LEVANTINE_MONTHS[self.day.month - 1]
+        return month_name(self.day.month)
 
 
 def week_start(day: date) -> date:

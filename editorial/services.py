@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Transition
-from articles.templatetags.news import levantine_date
 from articles.workflow import PUBLISH
+from newsroom.dates import format_date, format_time
 
 from .selectors import PLANNED_STATUSES
 
@@ -22,7 +22,7 @@ Status = Article.Status
 
 
 def _when(value: datetime) -> str:
-    return f"{levantine_date(value)} {timezone.localtime(value):%H:%M}"
+    return f"{format_date(value)} {format_time(value)}"
 
 
 def _locked(article: Article) -> Article:
@@ -87,7 +87,7 @@ def article_replan(
         return article
     article.planned_for = day
     note = _("نُقل الموعد المخطط من %(old)s إلى %(new)s") % {
-        "old": levantine_date(previous) or _("بلا موعد"),
-        "new": levantine_date(day),
+        "old": format_date(previous) or _("بلا موعد"),
+        "new": format_date(day),
     }
     return _save_move(article=article, user=user, field="planned_for", moment=moment, note=note)

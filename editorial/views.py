@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from articles.templatetags.news import levantine_date
 from articles.workflow import PUBLISH
-from newsroom.text import LEVANTINE_MONTHS
+from newsroom.dates import format_date, format_month
 
 from .forms import ReplanForm, RescheduleForm
 from .selectors import WEEKDAY_NAMES, calendar_days, week_start
@@ -69,8 +68,8 @@ def calendar(request):
         end = start + timedelta(days=6)
         month = None
         heading = _("الأسبوع من %(start)s إلى %(end)s") % {
-            "start": levantine_date(start),
-            "end": levantine_date(end),
+            "start": format_date(start),
+            "end": format_date(end),
         }
         previous_url, next_url = _week_url(start - timedelta(days=7)), _week_url(end + timedelta(days=1))
         other_view_url = _month_url(anchor)
@@ -83,7 +82,7 @@ def calendar(request):
         start = week_start(first)
         end = week_start(last) + timedelta(days=6)
         month = first.month
-        heading = f"{LEVANTINE_MONTHS[first.month - 1]} {first.year}"
+        heading = format_month(first)
         previous_url = _month_url(first - timedelta(days=1))
         next_url = _month_url(last + timedelta(days=1))
         # The week worth opening: this week when it is in the month, else the month's first.
@@ -142,7 +141,7 @@ def reschedule(request, pk: int):
             _("«%(title)s»: موعد نشره الآن %(day)s الساعة %(time)s.")
             % {
                 "title": article.title,
-                "day": levantine_date(when),
+                "day": format_date(when),
                 "time": f"{timezone.localtime(when):%H:%M}",
             },
         )
@@ -166,6 +165,6 @@ def replan(request, pk: int):
     else:
         messages.success(
             request,
-            _("«%(title)s»: مخطط الآن ليوم %(day)s.") % {"title": article.title, "day": levantine_date(day)},
+            _("«%(title)s»: مخطط الآن ليوم %(day)s.") % {"title": article.title, "day": format_date(day)},
         )
     return _back(request)

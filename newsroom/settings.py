@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,7 +40,17 @@ def local_secret_key(path: Path) -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret_key(BASE_DIR / ".secret_key")
+SECRET_KEY = os.environ.get("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        # Several production servers must share one key, and one made up on a server's own
+        # disk would silently log everybody out whenever a server is replaced.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production (DEBUG off) needs it in the environment: "
+            'generate one with  python -c "import secrets; print(secrets.token_urlsafe(50))"  '
+            "and give every server the same. For local development, set DEBUG=1 (make run does)."
+        )
+    SECRET_KEY = local_secret_key(BASE_DIR / ".secret_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -53,8 +64,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "taggit",
-    "imagekit",
     "django_prose_editor",
     "reversion",
     "crispy_forms",
@@ -65,6 +76,8 @@ INSTALLED_APPS = [
     "articles",
     "editorial",
     "comments",
+    "reach",
+    "photos",
     "wordpress",
 ]
 
@@ -79,7 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so it sees every 404 on its way out: old WordPress addresses answer with a 301.
+    # Late, so it sees every 404 on its way out: old WordPress addresses answer with a 301.
     "wordpress.middleware.WordPressRedirectMiddleware",
 ]
 
@@ -163,11 +176,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Upload limits: a news photo is a few megabytes; anything far larger is a mistake or abuse.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-ARTICLE_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+# Decoded, 40 megapixels take 160 MB; a bigger picture is refused before it is decoded.
+PHOTO_MAX_PIXELS = 40_000_000
 
 NEWSROOM_SITE_NAME = os.environ.get("SITE_NAME", "غرفة الأخبار")
 NEWSROOM_PAGE_SIZE = 12
 NEWSROOM_RELATED_LIMIT = 6
+
+# How dates read (newsroom/dates.py): "levantine" months (كانون الأول) or "standard" (ديسمبر);
+# "western" digits (2018) or "arabic" (٢٠١٨).
+NEWSROOM_MONTH_NAMES = os.environ.get("MONTH_NAMES", "levantine")
+NEWSROOM_DIGITS = os.environ.get("DIGITS", "western")
+# The site's public address, e.g. "https://example.org": canonical links, feeds, sitemaps and
+# share links name this host whatever alias or proxy a request came through. Empty: the
+# request's own scheme and host (development).
+NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# Feeds and sitemaps (reach app).
+NEWSROOM_FEED_ITEMS = 30
+NEWSROOM_SITEMAP_LIMIT = 2000  # URLs per sitemap page: Google allows 50,000; small pages render fast
+NEWSROOM_SITEMAP_CACHE_SECONDS = 60 * 60  # the Google News sitemap is kept 5 minutes
+# The publisher's square logo (a static file) for structured data and link previews.
+NEWSROOM_LOGO = "reach/logo.png"
 
 # Reader comments (comments app).
 # Comments close this many days after publication; 0 never closes them by age.
@@ -182,16 +212,92 @@ COMMENTS_RATE_LIMIT_IP = (5, 10 * 60)
 COMMENTS_RATE_LIMIT_ARTICLE = (60, 10 * 60)
 COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
 
-SESSION_COOKIE_HTTPONLY = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Hardening (issue 7): HTTPS, headers, CSP, login throttling, admin URL, backups ---------
+# `python manage.py check --deploy` is clean with DEBUG=0, SECRET_KEY and ALLOWED_HOSTS set.
+from datetime import timedelta  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["csp", "axes", "backups"]
+# AxesMiddleware turns a refused login into the lockout page; axes wants it last.
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The admin's address; a less obvious one than "admin/" keeps casual scanners off the login.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Only behind a proxy that sets this header itself (and drops a client's copy): otherwise any
+# client could claim HTTPS. Give the header's name, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# Both off unless asked for: includeSubDomains breaks any subdomain still on plain HTTP, and
+# preload is a promise to browsers that takes months to take back. Off, their check --deploy
+# warnings would only repeat that choice.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    *(["security.W005"] if not SECURE_HSTS_INCLUDE_SUBDOMAINS else []),
+    *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Readers of a Syrian news site may be at risk for what they read: the sites a story links to
+# learn nothing of which story sent them.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _origin(url: str) -> list[str]:
+    """The scheme and host of an absolute STATIC_URL or MEDIA_URL (a CDN, object storage)."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+_asset_origins = [*_origin(STATIC_URL), *_origin(MEDIA_URL)]
+# No inline script or style anywhere. The admin's prose editor is the one exception, made
+# narrowly: its import map carries the request's nonce (newsroom.security), and Tiptap's
+# injected <style> is allowed by its hash (it changes only with django-prose-editor).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, *_asset_origins],
+        "style-src": [SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='", *_asset_origins],
+        # data: for the SVG icons inside Bootstrap's and the admin's stylesheets.
+        "img-src": [SELF, "data:", *_asset_origins],
+        "font-src": [SELF, *_asset_origins],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Admin login throttling (django-axes): after this many failed logins from one address for
+# one username, that pair is refused until the cool-off has passed. By the pair, so someone
+# guessing an editor's password does not lock the whole newsroom (behind one proxy address).
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADMIN_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+# --- end of hardening ------------------------------------------------------------------------

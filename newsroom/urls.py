@@ -19,9 +19,15 @@ urlpatterns = [
     path("section/", include("sections.urls")),
     path("source/", include("sources.urls")),
     path("author/", include("authors.urls")),
-    path("admin/editorial/", include("editorial.urls")),
-    path("admin/articles/article/<int:pk>/presence/", presence.heartbeat, name="article_presence"),
-    path("admin/", admin.site.urls),
+    path("", include("reach.urls")),
+    # The editorial pages live under the admin's address, wherever ADMIN_URL puts it.
+    path(f"{settings.ADMIN_URL}editorial/", include("editorial.urls")),
+    path(
+        f"{settings.ADMIN_URL}articles/article/<int:pk>/presence/",
+        presence.heartbeat,
+        name="article_presence",
+    ),
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
 
 if settings.DEBUG:

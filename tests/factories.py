@@ -11,6 +11,7 @@ from PIL import Image
 
 from articles.models import Article
 from authors.models import Author
+from photos.models import Photo
 from sections.models import Section
 from sources.models import Source
 
@@ -38,8 +39,18 @@ def make_article(
     tags=(),
     sources=(),
     authors=(),
+    photo=None,
     **fields,
 ) -> Article:
+    """`photo`: an upload (image_upload()) made into the article's featured library photo,
+    with `photo_caption`, `photo_credit` and `photo_alt` as its caption, credit and alt text."""
+    photo_fields = {
+        name: fields.pop(f"photo_{key}")
+        for key, name in (("caption", "caption"), ("credit", "credit"), ("alt", "alt_text"))
+        if f"photo_{key}" in fields
+    }
+    if photo:
+        fields["featured_photo"] = make_photo(photo, **photo_fields)
     article = Article.objects.create(
         title=title or f"خبر رقم {next(_numbers)} عن دير الزور",
         lead=fields.pop("lead", "مقدمة الخبر"),
@@ -56,6 +67,10 @@ def make_article(
     if authors:
         article.authors.add(*authors)
     return article
+
+
+def make_photo(image=None, **fields) -> Photo:
+    return Photo.objects.create(image=image or image_upload(), **fields)
 
 
 def make_user(role: str | None = None, **fields) -> User:

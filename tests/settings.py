@@ -22,3 +22,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Serve static files from the apps' folders, as `make run` does, without a collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The test client speaks plain HTTP: a redirect to https:// would answer every request.
+# tests/test_hardening.py checks the production values in a subprocess.
+SECURE_SSL_REDIRECT = False
+# Django's test client logs in without a request, which django-axes refuses outright; the
+# throttle's own tests (tests/test_hardening.py) turn it back on.
+AXES_ENABLED = False

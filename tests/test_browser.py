@@ -6,6 +6,7 @@ import re
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import User
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -39,7 +40,7 @@ def roles():
 
 
 def log_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/")
+    page.goto(live_server.url + reverse("admin:index"))
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
@@ -210,7 +211,7 @@ def test_writer_submits_editor_publishes_and_reader_reads(live_server, browser, 
     page = editor.new_page()
     errors = watch_for_errors(page)
     log_in(page, live_server, "editor")
-    page.goto(f"{live_server.url}/admin/articles/article/?status__exact=review")
+    page.goto(live_server.url + reverse("admin:articles_article_changelist") + "?status__exact=review")
     page.get_by_role("link", name=TITLE).click()
     expect(page.locator("#id_title")).to_have_value(TITLE)
     # The hand-over is on record, with who made it.
@@ -310,12 +311,12 @@ def test_reader_comments_moderator_approves_and_the_comment_appears(
     expect(page.locator(".messagelist .success")).to_contain_text("صار تعليق واحد «منشور»")
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
     # Everything, decided or not: what awaits a decision still comes first.
-    page.goto(f"{live_server.url}/admin/comments/comment/")
+    page.goto(live_server.url + reverse("admin:comments_comment_changelist"))
     expect(page.locator("#result_list tbody tr")).to_have_count(4)
     page.screenshot(path=artifacts_dir / "comments-queue-all-1280.png", full_page=True)
 
     # The decision is on the comment's page, with who made it.
-    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    page.goto(live_server.url + reverse("admin:comments_comment_change", args=[comment.pk]))
     expect(page.locator("#decisions-group")).to_contain_text("moderator")
     expect(page.locator("#decisions-group")).to_contain_text("منشور")
     page.screenshot(path=artifacts_dir / "comments-decided-1280.png", full_page=True)

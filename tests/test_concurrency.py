@@ -18,7 +18,7 @@ from reversion.models import Version
 
 from articles import presence
 from articles.models import Article, Transition
-from articles.templatetags.news import levantine_date
+from newsroom.dates import format_date, format_time
 
 from .factories import make_article
 
@@ -43,7 +43,7 @@ def client_for(user: User) -> Client:
 
 def when(moment: datetime) -> str:
     """How the refusal tells the time: the site's zone (Damascus), Levantine month names."""
-    return f"{levantine_date(moment)} الساعة {timezone.localtime(moment):%H:%M}"
+    return f"{format_date(moment)} الساعة {format_time(moment)}"
 
 
 def form_data(page, **overrides) -> dict:
@@ -60,9 +60,7 @@ def form_data(page, **overrides) -> dict:
         "section": article.section_id,
         "tags": [tag.pk for tag in article.tags.all()],
         "new_tags": "",
-        "photo_caption": "",
-        "photo_credit": "",
-        "photo_alt": "",
+        "featured_photo": "",
         "pub_date_0": f"{pub_date:%Y-%m-%d}",
         "pub_date_1": f"{pub_date:%H:%M:%S}",
         "_save": "احفظ",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.importer import MalformedArticle, parse_article, parse_caption
 from articles.models import Article
 from sections.models import Section
-from tests.factories import make_article, make_section, make_source
+from tests.factories import make_article, make_photo, make_section, make_source
 
 SEED = Path(__file__).resolve().parents[1] / "articles" / "demo" / "000_d071b9ecd2bf7f2d.txt"
 SEED_TITLE = "التحالف الدولي يرسل تعزيزات عسكرية جديدة لقتال تنظيم داعش في دير الزور"
@@ -282,7 +282,7 @@ class ImportSeedTests(TestCase):
         self.assertIn("<p>ونقلت وكالة “سانا” عن مصادر أهلية في دير الزور", self.article.body)
 
     def test_photo_caption_has_no_date(self):
-        self.assertEqual(self.article.photo_caption, SEED_CAPTION)
+        self.assertEqual(parse_article(SEED.read_text(encoding="utf-8")).caption, SEED_CAPTION)
 
     def test_pub_date_is_midnight_in_damascus(self):
         self.assertEqual(self.article.pub_date, datetime(2018, 12, 1, tzinfo=DAMASCUS))
@@ -361,7 +361,6 @@ class ImportBodyTests(ImportFilesMixin, TestCase):
         self.run_import(path)
         article = Article.objects.get()
         self.assertEqual(article.pub_date, datetime(2019, 8, 15, tzinfo=DAMASCUS))
-        self.assertEqual(article.photo_caption, "مشفى بلدة الشعفة")
 
     def test_summer_date_is_midnight_in_damascus_too(self):
         self.run_import(self.write("a.txt", article_text(caption="صورة - 15 تموز 2018")))
@@ -429,9 +428,21 @@ class ReimportTests(ImportFilesMixin, TestCase):
         self.assertEqual(article.slug, "حصيلة-جديدة-لضحايا-قصف-مشفى-الشعفة")
         self.assertEqual(article.lead, "ارتفعت حصيلة الضحايا...")
         self.assertEqual(article.body, "<p>ارتفع عدد القتلى إلى عشرة.</p>")
-        self.assertEqual(article.photo_caption, "مشفى اليرموك")
         self.assertEqual(article.pub_date, datetime(2018, 12, 2, tzinfo=DAMASCUS))
         self.assertEqual(article.section.name, "تقارير")
+
+    def test_caption_goes_to_a_photo_an_editor_attached_without_one(self):
+        # The text file never brings the photo itself, only its caption.
+        self.article.featured_photo = make_photo()
+        self.article.save()
+        self.run_import(self.path)
+        self.assertEqual(Article.objects.get().featured_photo.caption, "مشفى بلدة الشعفة")
+
+    def test_caption_never_overwrites_the_editors(self):
+        self.article.featured_photo = make_photo(caption="تعليق المحرر")
+        self.article.save()
+        self.run_import(self.path)
+        self.assertEqual(Article.objects.get().featured_photo.caption, "تعليق المحرر")
 
     def test_unpublished_article_stays_unpublished(self):
         Article.objects.filter(pk=self.article.pk).update(status=Article.Status.DRAFT)

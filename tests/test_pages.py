@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, VerificationLabel
 from articles.selectors import related_articles
-from articles.templatetags.news import levantine_date
+from newsroom.dates import format_date
 
 from .factories import image_upload, make_article, make_author, make_section, make_source
 
@@ -198,15 +198,25 @@ class ArticlePageTests(NotFoundAssertions, TestCase):
         self.assertContains(response, 'alt="مبنى مدمر وسط الركام"')
         self.assertContains(response, '<span dir="auto">آثار القصف على حي سكني</span>')
         self.assertContains(response, '<span class="photo-credit">تصوير: <bdi>وكالة محلية</bdi></span>')
-        self.assertContains(response, f'<img src="{self.article.photo_url("large")}"')
-        # Readers get a resized WebP, never the original upload.
-        self.assertRegex(response.content.decode(), r'<img src="/media/CACHE/images/[^"]+\.webp"')
-        self.assertNotContains(response, self.article.photo.url)
+        photo = self.article.featured_photo
+        # Renditions at 320, 640 and the original's own 800 px, WebP first; the lead photo is
+        # fetched first, never lazily; width and height keep its place while it loads.
+        webp = ", ".join(f"{r.url} {r.width}w" for r in photo.rendition_list("webp"))
+        self.assertContains(response, f'<source type="image/webp" srcset="{webp}"')
+        self.assertContains(response, 'width="800" height="450" fetchpriority="high" decoding="async">')
+        self.assertEqual([r.width for r in photo.rendition_list("webp")], [320, 640, 800])
+        self.assertContains(response, f'src="{photo.url(1024)}"')
+        # Readers get resized renditions, never the original upload.
+        self.assertNotContains(response, photo.image.url)
 
     def test_missing_photo_file_costs_the_picture_not_the_page(self):
         article = make_article("خبر فقدت صورته", section=self.east, photo=image_upload("lost.jpg"))
-        article.photo.storage.delete(article.photo.name)
-        with self.assertLogs("articles.models", "WARNING"):
+        photo = article.featured_photo
+        # A photo whose renditions were never made (moved in by the migration) and whose
+        # file has since gone.
+        photo.image.storage.delete(photo.image.name)
+        type(photo).objects.filter(pk=photo.pk).update(renditions=[])
+        with self.assertLogs("photos.models", "WARNING"):
             response = self.client.get(article.get_absolute_url())
         self.assertContains(response, "خبر فقدت صورته")
         self.assertNotContains(response, '<figure class="article-photo">')
@@ -490,7 +500,7 @@ class ListPagesTests(NotFoundAssertions, TestCase):
         self.assertContains(
             response,
             f'<time class="card-news-date" datetime="{local.isoformat(timespec="seconds")}">'
-            f"{levantine_date(local)}</time>",
+            f"{format_date(local)}</time>",
         )
 
     def test_section_page_includes_sub_section_articles(self):

@@ -281,7 +281,7 @@ class DiffPageTests(RevisionTestCase):
         article = self.add_article()
         version = versions_of(article)[0]
         data = json.loads(version.serialized_data)
-        del data[0]["fields"]["photo_alt"]  # saved before the field existed
+        del data[0]["fields"]["featured_photo"]  # saved before the field existed
         del data[0]["fields"]["related"]
         data[0]["fields"]["pub_date"] = "not a date"
         data[0]["fields"]["section"] = 999999  # a section since deleted
@@ -293,7 +293,7 @@ class DiffPageTests(RevisionTestCase):
 
         self.assertEqual(response.status_code, 200)
         changes = {change.label: change for change in response.context["changes"]}
-        self.assertFalse(changes["وصف الصورة"].recorded)
+        self.assertFalse(changes["الصورة الرئيسية"].recorded)
         self.assertFalse(changes["أخبار متعلقة"].recorded)
         self.assertEqual(changes["تاريخ النشر"].old, "not a date")
         self.assertEqual(changes["القسم"].old, "رقم 999999 (محذوف)")

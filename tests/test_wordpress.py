@@ -13,6 +13,7 @@ from PIL import Image
 
 from articles.models import Article
 from authors.models import Author
+from photos.models import Photo
 from sections.models import Section
 from wordpress.content import convert
 from wordpress.models import ImportedPost
@@ -110,12 +111,14 @@ class ImportedExportTests(ExportFileMixin, TestCase):
 
     def test_featured_photo_comes_from_media_dir_with_caption_alt_and_credit(self):
         post = article(101)
-        self.assertRegex(post.photo.name, r"^articles/\d{4}/\d{2}/deir-ezzor-civilians.*\.jpg$")
-        with post.photo.open("rb") as photo, Image.open(photo) as image:
+        photo = post.featured_photo
+        self.assertRegex(photo.image.name, r"^photos/\d{4}/\d{2}/deir-ezzor-civilians.*\.jpg$")
+        self.assertTrue(photo.renditions)  # the library made its sizes
+        with photo.image.open("rb") as file, Image.open(file) as image:
             self.assertEqual(image.size, (800, 450))
-        self.assertEqual(post.photo_caption, "مدنيون هاربون من مناطق سيطرة تنظيم داعش بريف دير الزور الشمالي")
-        self.assertEqual(post.photo_alt, "عائلة تسير على طريق ترابي وخلفها دخان")
-        self.assertEqual(post.photo_credit, "عمر الأحمد")
+        self.assertEqual(photo.caption, "مدنيون هاربون من مناطق سيطرة تنظيم داعش بريف دير الزور الشمالي")
+        self.assertEqual(photo.alt_text, "عائلة تسير على طريق ترابي وخلفها دخان")
+        self.assertEqual(photo.credit, "عمر الأحمد")
         self.assertTrue(post.wordpress_origin.featured_image_copied)
         self.assertEqual(post.wordpress_origin.featured_image["post_id"], 201)
 
@@ -130,9 +133,8 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         self.assertEqual([a.name for a in post.authors.all()], ["نور الشامي"])
         self.assertFalse(post.comments_open)
         # The attachment stands after the post in the file, and its file is not in --media-dir.
-        self.assertFalse(post.photo)
-        self.assertEqual(post.photo_caption, "طابور أمام مخبز في حي الشعار & انتظار لساعات")
-        self.assertEqual(post.photo_alt, "رجال ونساء يصطفون أمام نافذة فرن")
+        # No Photo without its file: the URL, caption and alt text wait on the import record.
+        self.assertIsNone(post.featured_photo)
         origin = post.wordpress_origin
         self.assertFalse(origin.featured_image_copied)
         self.assertEqual(
@@ -246,24 +248,26 @@ class ImportedExportTests(ExportFileMixin, TestCase):
         self.assertEqual(ImportedPost.objects.get(post_id=103).old_path, "")  # "?p=103" goes by the id
 
     def test_rerun_changes_nothing(self):
-        photo = article(101).photo.name
+        photo = article(101).featured_photo_id
         output = run_import(EXPORT, "--media-dir", self.media_dir)
         self.assertIn("Done: 0 created, 0 updated, 6 unchanged, 3 skipped.", output)
         self.assertEqual(Article.objects.count(), 6)
         self.assertEqual(Section.objects.count(), 5)
         self.assertEqual(Author.objects.count(), 2)
         self.assertEqual(ImportedPost.objects.count(), 6)
-        self.assertEqual(article(101).photo.name, photo)
+        self.assertEqual(article(101).featured_photo_id, photo)
+        self.assertEqual(Photo.objects.count(), 1)
 
     def test_post_edited_in_wordpress_is_updated(self):
-        photo = article(101).photo.name
+        photo = article(101).featured_photo_id
         edited = EXPORT.read_text(encoding="utf-8").replace(
             "التحالف يرسل تعزيزات عسكرية جديدة إلى دير الزور", "التحالف يرسل تعزيزات إضافية إلى دير الزور"
         )
         output = run_import(self.write(edited), "--media-dir", self.media_dir)
         self.assertIn("Done: 0 created, 1 updated, 5 unchanged, 3 skipped.", output)
         self.assertEqual(article(101).title, "التحالف يرسل تعزيزات إضافية إلى دير الزور")
-        self.assertEqual(article(101).photo.name, photo)  # the same file, not a second copy
+        self.assertEqual(article(101).featured_photo_id, photo)  # the same photo, not a second copy
+        self.assertEqual(Photo.objects.count(), 1)
         self.assertEqual(Article.objects.count(), 6)
         self.assertEqual(ImportedPost.objects.count(), 6)
 
@@ -371,7 +375,7 @@ class MediaDirTests(ExportFileMixin, SimpleTestCase):
         self.write(b"<?php echo 1;", name="photo.jpg")
         path, reason = local_file(self.attachment("photo.jpg"), self.folder)
         self.assertIsNone(path)
-        self.assertIn("not a readable image", reason)
+        self.assertIn("refused by the photo library (الملف ليس صورة يمكن قراءتها", reason)
 
     def test_path_is_found_from_the_url_when_the_file_meta_is_missing(self):
         (self.folder / "2019").mkdir()

@@ -1,14 +1,15 @@
 """The featured image of an imported post: everything the import does with photos is here,
-so that moving articles to another photo model changes this module alone."""
+so that a change to how articles hold photos changes this module alone."""
 
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
-from PIL import Image, UnidentifiedImageError
 
 from articles.models import Article
+from photos.imaging import open_checked
+from photos.models import Photo
 
 from .text import plain, shorten
 from .wxr import Attachment
@@ -18,7 +19,7 @@ PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 def local_file(attachment: Attachment, media_dir: Path | None) -> tuple[Path | None, str]:
     """The attachment's file under `media_dir` (a copy of wp-content/uploads) when it is there
-    and is a photo we accept, else None and why not."""
+    and the photo library would accept it, else None and why not."""
     if media_dir is None:
         return None, "no --media-dir given"
     relative = attachment.file or _uploads_path(attachment.url)
@@ -33,13 +34,14 @@ def local_file(attachment: Attachment, media_dir: Path | None) -> tuple[Path | N
         return None, f"{relative} is not in --media-dir"
     if path.suffix.lower() not in PHOTO_SUFFIXES:
         return None, f"{relative}: only JPEG, PNG and WebP photos are imported"
-    if path.stat().st_size > settings.ARTICLE_PHOTO_MAX_BYTES:
-        return None, f"{relative} is larger than the photo size limit"
     try:
-        with Image.open(path) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return None, f"{relative} is not a readable image"
+        # The library's own judge of uploads: size, pixel count, format, a complete picture.
+        with path.open("rb") as handle:
+            open_checked(File(handle)).close()
+    except ValidationError as error:
+        return None, f"{relative} is refused by the photo library ({' '.join(error.messages)})"
+    except OSError:
+        return None, f"{relative} cannot be read"
     return path, ""
 
 
@@ -52,21 +54,25 @@ def _uploads_path(url: str) -> str:
 def set_featured_image(
     *, article: Article, attachment: Attachment | None, path: Path | None, same_file: bool
 ) -> bool:
-    """Give `article` the attachment as its photo, with caption, credit and alt text, the file
-    copied from the local `path`; without one, the words are kept and no file. Whether a file
-    came in is returned. `same_file` says the article already holds this very file from an
-    earlier import, which is not copied again."""
-    if attachment is None:
-        article.photo = ""
-        article.photo_caption = article.photo_alt = article.photo_credit = ""
+    """Give `article` the attachment as its featured photo: a new library Photo made from the
+    local `path`, with the attachment's caption, credit and alt text. Without a file there is
+    no Photo (a Photo is its image); the import keeps the attachment's URL and words on its
+    record (ImportedPost.featured_image) for an editor to attach it by hand. Returns whether a
+    photo came in. `same_file`: the article already holds this very file from an earlier
+    import, which is not copied again."""
+    if attachment is None or path is None:
+        article.featured_photo = None
         return False
-    article.photo_caption = shorten(plain(attachment.caption), 300)
-    article.photo_alt = shorten(plain(attachment.alt), 250)
-    article.photo_credit = shorten(plain(attachment.credit), 150)
-    if path is None:
-        article.photo = ""
-        return False
-    if not (same_file and article.photo):
-        with path.open("rb") as handle:
-            article.photo.save(path.name, File(handle), save=False)
+    if same_file and article.featured_photo_id:
+        return True
+    with path.open("rb") as handle:
+        photo = Photo(
+            image=File(handle, name=path.name),
+            caption=shorten(plain(attachment.caption), 300),
+            credit=shorten(plain(attachment.credit), 150),
+            alt_text=shorten(plain(attachment.alt), 250),
+        )
+        # Photo.save() stores the cleaned file (no EXIF/XMP) and makes the renditions.
+        photo.save()
+    article.featured_photo = photo
     return True

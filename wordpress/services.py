@@ -360,7 +360,7 @@ class WordPressImport:
         article.comments_open = post.comments_open
         article.last_edited_by = None
         # The section was just looked up or made: checking that it exists would cost a query.
-        article.full_clean(exclude=["photo", "section"])
+        article.full_clean(exclude=["featured_photo", "section"])
         original = vars(post.attachment) if post.attachment else {}
         same_file = bool(
             record and original and record.featured_image_copied and record.featured_image == original

@@ -3,19 +3,20 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
-from newsroom.text import LEVANTINE_MONTHS
+from newsroom.dates import format_date, format_time
 
 register = template.Library()
 
 
 @register.filter
-def levantine_date(value: date | datetime | None) -> str:
-    """ "1 كانون الأول 2018", in the site's time zone."""
+def news_date(value: date | datetime | None, arg: str = "") -> str:
+    """{{ when|news_date }}: "1 كانون الأول 2018" in the site's time zone, month names and
+    digits (newsroom/dates.py); {{ when|news_date:"time" }} adds the time: "…، 14:05"."""
     if not value:
         return ""
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
-    return f"{value.day} {LEVANTINE_MONTHS[value.month - 1]} {value.year}"
+    if arg == "time" and isinstance(value, datetime):
+        return f"{format_date(value)}، {format_time(value)}"
+    return format_date(value)
 
 
 @register.filter

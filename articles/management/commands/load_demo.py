@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
@@ -25,6 +26,7 @@ from articles.services import article_import, cited_sources
 from authors.models import Author
 from comments.models import Comment, Decision
 from editorial.roles import EDITORS, MODERATORS, WRITERS
+from photos.models import Photo
 from sections.models import Section
 from sources.models import Source
 
@@ -271,7 +273,7 @@ class Command(BaseCommand):
 
         seed_parsed = parse_article(SEED.read_text(encoding="utf-8"))
         seed, _ = article_import(parsed=seed_parsed, key=SEED.stem)
-        self.give_photo(seed, 0)
+        self.give_photo(seed, 0, caption=seed_parsed.caption)
         seed.tags.add("دير الزور", "التحالف الدولي", "تنظيم داعش", "قوات سوريا الديمقراطية")
         seed.authors.add(authors[0])
 
@@ -287,7 +289,6 @@ class Command(BaseCommand):
                     "section": sections[section],
                     "pub_date": seed.pub_date - timedelta(days=days, hours=index),
                     "status": Article.Status.DRAFT if index == DRAFT_INDEX else Article.Status.PUBLISHED,
-                    "photo_caption": seed.photo_caption,
                     "verification": unverified if index == UNVERIFIED_INDEX else None,
                     # The hospital story's photo stands in for the kind readers are warned about.
                     "photo_is_graphic": index == UNVERIFIED_INDEX,
@@ -297,7 +298,7 @@ class Command(BaseCommand):
                 article.tags.add(*tags)
                 article.authors.add(*(authors[i] for i in author_ids))
                 article.sources.add(*cited_sources("\n".join(body)))
-            self.give_photo(article, index)
+            self.give_photo(article, index, caption=seed_parsed.caption)
         seed.related.add(*Article.objects.filter(import_key__in=["demo-02", "demo-06"]))
         self.add_corrections(seed)
 
@@ -403,13 +404,16 @@ class Command(BaseCommand):
             )
         return sections
 
-    def give_photo(self, article: Article, seed: int) -> None:
-        if article.photo:
+    def give_photo(self, article: Article, seed: int, *, caption: str) -> None:
+        if article.featured_photo_id:
             return
-        article.photo.save(f"demo-{seed}.jpg", placeholder_photo(seed), save=False)
-        article.photo_alt = "رسم تجريدي بديل، لا تتوفر صورة لهذا الخبر"
-        article.photo_credit = "أرشيف غرفة الأخبار"
-        article.save(update_fields=["photo", "photo_alt", "photo_credit"])
+        article.featured_photo = Photo.objects.create(
+            image=placeholder_photo(seed),
+            caption=caption,
+            alt_text="رسم تجريدي بديل، لا تتوفر صورة لهذا الخبر",
+            credit="أرشيف غرفة الأخبار",
+        )
+        article.save(update_fields=["featured_photo"])
 
     def add_corrections(self, seed: Article) -> None:
         for kind, text, hours in SEED_CORRECTIONS:
@@ -428,7 +432,7 @@ class Command(BaseCommand):
     def ensure_accounts(self) -> None:
         User = get_user_model()
         if User.objects.exists():
-            self.stdout.write("Accounts already exist: log in at /admin/ with yours.")
+            self.stdout.write(f"Accounts already exist: log in at {reverse('admin:index')} with yours.")
             return
         self.stdout.write(f"Demo accounts created, all with the password {DEMO_PASSWORD!r}:")
         for username, role, does in DEMO_ACCOUNTS:
