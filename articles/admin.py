@@ -22,10 +22,13 @@ from newsroom.dates import format_date, format_time
 from newsroom.security import NonceMediaAdminMixin
 from newsroom.text import arabic_slugify
 from photos.admin import thumbnail_html
+from search.query import parse
+from search.selectors import search_articles
 
 from . import presence
 from .models import Article, Correction, Transition, VerificationLabel
 from .revisions import RevisionDiffView
+from .selectors import known_tag_names
 from .takedown import TakedownView
 from .workflow import PUBLISH, Action, allowed_actions, article_transition
 
@@ -100,7 +103,8 @@ class ArticleAdminForm(forms.ModelForm):
         # A tag page needs a URL: taggit gives a tag of punctuation or emoji alone an empty slug.
         if any(not arabic_slugify(name) for name in typed):
             raise ValidationError({"new_tags": _("كل وسم يحتاج إلى حرف أو رقم واحد على الأقل.")})
-        cleaned["tags"] = [*cleaned.get("tags", []), *typed]
+        # Another spelling of an existing tag ("الرقه" for "الرقة") joins it, not a twin tag.
+        cleaned["tags"] = [*cleaned.get("tags", []), *known_tag_names(typed)]
         return cleaned
 
     def _refuse_lost_update(self):
@@ -245,6 +249,16 @@ class ArticleAdmin(NonceMediaAdminMixin, VersionAdmin):
 
     # Who may see and change what. The status only ever moves through the workflow buttons
     # (article_transition), so it is read-only in the form for everyone.
+
+    def get_search_results(self, request, queryset, search_term):
+        # The reader's search over every status, with the same normaliser ("عسكرية" finds
+        # "عسكريّة"), beside Django's substring match, which the related-news autocomplete
+        # needs for half-typed words.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            matches = search_articles(queryset, parse(search_term)).values("pk")
+            found = found | queryset.filter(pk__in=matches)
+        return found, may_have_duplicates
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,125 +1,191 @@
-import json
+import math
 from itertools import groupby
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from taggit.models import Tag
 
-from photos.models import Photo
+from newsroom.text import loose_key
 from sections.models import Section
 
+from . import related_cache
 from .models import Article, TaggedArticle
 
-# How much one shared trait counts towards "related": a shared tag says most about the
-# story, a shared cited source a little less, the same section least.
-TAG_WEIGHT = 3
-SOURCE_WEIGHT = 2
-SECTION_WEIGHT = 1
-# Articles of the same section that share nothing else are considered only among the newest
-# this many, so a big section does not turn every article page into a scan of the archive.
-SECTION_CANDIDATES = 50
-# How many of the best-scoring candidates are looked up to be filtered and ordered by date.
-SHORTLIST = 200
-CARD_PHOTO_COLUMNS = ("image", "width", "height", "alt_text", "renditions")
+# Related news: how much each shared trait counts. A shared tag counts its idf, ln(N/df):
+# "هجين" on forty stories says more than "دير الزور" on forty thousand. A shared source
+# and the section count less; the similarity of title and lead (Jaccard of their search
+# terms) catches stories on one event that editors tagged differently.
+SOURCE_WEIGHT = 1.0
+SECTION_WEIGHT = 0.5
+TEXT_WEIGHT = 4.0
+# A candidate loses half its score for every HALF_LIFE_DAYS between its date and the
+# article's: an old story's related news come from its own time, a new one's from the news.
+HALF_LIFE_DAYS = 30
+# Candidates are read off indexes around the article, never scanned: per shared tag and
+# per shared source this many on each side of it (by id, which grows with time), and in the
+# section this many on each side of its date. The best SHORTLIST by traits are then read
+# whole and scored with their text.
+TAG_WINDOW = 40
+SOURCE_WINDOW = 20
+SECTION_WINDOW = 20
+SHORTLIST = 150
+# Tag document frequencies move slowly: an hour-old count weighs a tag well enough.
+IDF_TIMEOUT = 60 * 60
 # The home page ranks only this many of the newest stories into its section blocks.
 CANDIDATES = 500
 
 
 def related_articles(*, article: Article, limit: int | None = None) -> list[Article]:
-    """Up to `limit` published articles for "أخبار متعلقة": the editor's picks first, then
-    the most relevant by shared tags, cited sources and section, newest first on a tie.
+    """Up to `limit` published articles for "أخبار متعلقة": the editor's picks first (newest
+    first), then the best scored (see the weights above); never the article itself.
 
-    Expects `article` with its tags and sources prefetched; runs two queries whatever the
-    number of tags, sources or picks.
+    Expects `article` with its tags and sources prefetched. The ranked ids are cached
+    (articles/related_cache.py); the cards are one query, read fresh.
     """
     limit = limit or settings.NEWSROOM_RELATED_LIMIT
-    picks = list(article.related.published().exclude(pk=article.pk).for_cards().order_by("-pub_date")[:limit])
+    key = related_cache.list_key(article, limit)
+    ids = related_cache.read([key]).get(key)
+    if ids is None:
+        ids = related_ids(article=article, limit=limit)
+        related_cache.write({key: ids}, related_cache.TIMEOUT)
+    cards = Article.objects.published().for_cards().in_bulk(ids)
+    return [cards[pk] for pk in ids if pk in cards]
+
+
+def related_ids(*, article: Article, limit: int) -> list[int]:
+    """The ranking itself, uncached: at most three queries whatever the archive's size."""
+    picks = list(
+        article.related.published()
+        .exclude(pk=article.pk)
+        .order_by("-pub_date", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     wanted = limit - len(picks)
     if wanted <= 0:
         return picks
-    return picks + list(_ranked_by_shared_traits(article, exclude=[pick.pk for pick in picks], limit=wanted))
-
-
-def _ranked_by_shared_traits(article: Article, *, exclude: list[int], limit: int):
-    """The scoring in one statement: rows of the tag and source link tables that match the
-    article's own are summed per article, so the work grows with how many articles share a
-    tag, not with the archive (scoring every candidate with correlated subqueries took 40 ms
-    on 20,000 articles, bench/pages.py). Raw SQL because the ORM cannot group over a UNION."""
-    q = connection.ops.quote_name
-    public = list(Article.PUBLIC_STATUSES)
-    now = timezone.now()
-    marks = _placeholders(public)
-    members, params = [], []
-    links = [
-        (TaggedArticle, "content_object_id", "tag_id", [tag.pk for tag in article.tags.all()], TAG_WEIGHT),
-        (
-            Article.sources.through,
-            "article_id",
-            "source_id",
-            [source.pk for source in article.sources.all()],
-            SOURCE_WEIGHT,
+    tags = [tag.pk for tag in article.tags.all()]
+    sources = [source.pk for source in article.sources.all()]
+    shared, idf = _candidates(article, tags, sources, exclude={article.pk, *picks})
+    if not shared:
+        return picks
+    prescored = sorted(
+        shared,
+        key=lambda pk: (
+            sum(idf[tag] for tag in shared[pk]["tag"]) + SOURCE_WEIGHT * len(shared[pk]["source"]),
+            pk,
         ),
-    ]
-    for link, article_column, trait_column, ids, weight in links:
-        if ids:
-            members.append(
-                f"SELECT {q(article_column)} AS aid, {weight} AS w FROM {q(link._meta.db_table)}"
-                f" WHERE {q(trait_column)} IN ({_placeholders(ids)})"
-            )
-            params += ids
-    # Wrapped in a derived table: SQLite allows no ORDER BY/LIMIT on a bare UNION member.
-    members.append(
-        f"SELECT aid, 0 AS w FROM (SELECT {q('id')} AS aid FROM {q(Article._meta.db_table)}"
-        f" WHERE {q('section_id')} = %s AND {q('status')} IN ({marks}) AND {q('pub_date')} <= %s"
-        f" ORDER BY {q('pub_date')} DESC LIMIT {SECTION_CANDIDATES}) recent"
-    )
-    params += [article.section_id, *public, now]
-
-    excluded = [article.pk, *exclude]
-    card_columns = ", ".join(
-        f"a.{q(column)}"
-        for column in (
-            "id",
-            "title",
-            "slug",
-            "lead",
-            "pub_date",
-            "featured_photo_id",
-            "photo_is_graphic",
-            "section_id",
+        reverse=True,
+    )[:SHORTLIST]
+    own_terms = _head_terms(article.search_head)
+    scored = []
+    for pk, section_id, pub_date, head in (
+        Article.objects.published()
+        .filter(pk__in=prescored)
+        .values_list("pk", "section_id", "pub_date", "search_head")
+    ):
+        score = (
+            sum(idf[tag] for tag in shared[pk]["tag"])
+            + SOURCE_WEIGHT * len(shared[pk]["source"])
+            + (SECTION_WEIGHT if section_id == article.section_id else 0)
+            + TEXT_WEIGHT * _jaccard(own_terms, _head_terms(head))
         )
-    )
-    # The card's photo in the same statement: raw() cannot select_related.
-    card_columns += "".join(f", p.{q(name)} AS {q('photo_' + name)}" for name in CARD_PHOTO_COLUMNS)
-    # Summed per article and shortlisted before the join, so only the best candidates are looked
-    # up by key (ids grow with time: the newest win a tie until the join orders by date).
-    sql = (
-        f"SELECT {card_columns}, shared.score"
-        f" + CASE WHEN a.{q('section_id')} = %s THEN {SECTION_WEIGHT} ELSE 0 END AS score"
-        f" FROM (SELECT aid, SUM(w) AS score FROM ({' UNION ALL '.join(members)}) links"
-        f" GROUP BY aid ORDER BY score DESC, aid DESC LIMIT {SHORTLIST}) shared"
-        f" JOIN {q(Article._meta.db_table)} a ON a.{q('id')} = shared.aid"
-        f" LEFT JOIN {q(Photo._meta.db_table)} p ON p.{q('id')} = a.{q('featured_photo_id')}"
-        f" WHERE a.{q('status')} IN ({marks}) AND a.{q('pub_date')} <= %s"
-        f" AND a.{q('id')} NOT IN ({_placeholders(excluded)})"
-        f" ORDER BY score DESC, a.{q('pub_date')} DESC, a.{q('id')} DESC LIMIT %s"
-    )
-    params = [article.section_id, *params, *public, now, *excluded, limit]
-    articles = list(Article.objects.raw(sql, params))
-    for card in articles:
-        card.featured_photo = _card_photo(card)
-    return articles
+        days = abs((pub_date - article.pub_date).total_seconds()) / 86400
+        scored.append((score * 0.5 ** (days / HALF_LIFE_DAYS), pub_date, pk))
+    scored.sort(reverse=True)
+    return picks + [pk for _, _, pk in scored[:wanted]]
 
 
-def _card_photo(card: Article) -> Photo | None:
-    if card.featured_photo_id is None:
-        return None
-    values = {name: getattr(card, f"photo_{name}") for name in CARD_PHOTO_COLUMNS}
-    if isinstance(values["renditions"], str):  # raw() hands JSON over undecoded
-        values["renditions"] = json.loads(values["renditions"])
-    return Photo(id=card.featured_photo_id, **values)
+def _candidates(article: Article, tags: list[int], sources: list[int], *, exclude: set[int]):
+    """Ids near the article sharing a tag, a source or the section, with which of its tags
+    and sources each has, and ln(1 + N/df) for each of its tags (N articles, df of them with
+    the tag): one statement of LIMITed index range scans, whatever is cached. Raw SQL: the
+    ORM cannot UNION sliced, ordered querysets. N and df move slowly, so they are cached for
+    IDF_TIMEOUT: a popular tag and the archive are not counted again on every page."""
+    # The reading database: a replica for readers (serving/routers.py), raw SQL or not.
+    connection = connections[router.db_for_read(Article)]
+    q = connection.ops.quote_name
+    tagged, through = q(TaggedArticle._meta.db_table), q(Article.sources.through._meta.db_table)
+    windows, params = [], []
+
+    def around(table: str, id_column: str, where: str, value, pivot_column: str, pivot, window: int):
+        for comparison, order in (("<=", "DESC"), (">", "ASC")):
+            # Wrapped in a derived table: SQLite allows no ORDER BY/LIMIT on a bare UNION member.
+            windows.append(
+                f"SELECT aid FROM (SELECT {q(id_column)} AS aid FROM {table} WHERE {q(where)} = %s"
+                f" AND {q(pivot_column)} {comparison} %s ORDER BY {q(pivot_column)} {order} LIMIT {window}) w"
+            )
+            params.extend([value, pivot])
+
+    for tag in tags:
+        around(tagged, "content_object_id", "tag_id", tag, "content_object_id", article.pk, TAG_WINDOW)
+    for source in sources:
+        around(through, "article_id", "source_id", source, "article_id", article.pk, SOURCE_WINDOW)
+    around(
+        q(Article._meta.db_table),
+        "id",
+        "section_id",
+        article.section_id,
+        "pub_date",
+        article.pub_date,
+        SECTION_WINDOW,
+    )
+    cached = related_cache.read(["related:n", *(f"related:df:{tag}" for tag in tags)])
+    uncounted = [tag for tag in tags if f"related:df:{tag}" not in cached]
+    members = ["SELECT aid, 'candidate', 0 FROM candidates"]
+    if tags:
+        members.append(
+            f"SELECT aid, 'tag', tag_id FROM candidates JOIN {tagged} ON content_object_id = aid"
+            f" WHERE tag_id IN ({_placeholders(tags)})"
+        )
+        params += tags
+    if sources:
+        members.append(
+            f"SELECT aid, 'source', source_id FROM candidates JOIN {through} ON article_id = aid"
+            f" WHERE source_id IN ({_placeholders(sources)})"
+        )
+        params += sources
+    if uncounted:
+        members.append(
+            f"SELECT COUNT(*), 'df', tag_id FROM {tagged}"
+            f" WHERE tag_id IN ({_placeholders(uncounted)}) GROUP BY tag_id"
+        )
+        params += uncounted
+    if "related:n" not in cached:
+        members.append(f"SELECT COUNT(*), 'n', 0 FROM {q(Article._meta.db_table)}")
+    shared = {}
+    counted = {f"related:df:{tag}": 0 for tag in uncounted}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH candidates AS ({' UNION '.join(windows)}) {' UNION ALL '.join(members)}", params
+        )
+        for value, kind, trait in cursor.fetchall():
+            if kind == "candidate":
+                shared.setdefault(value, {"tag": [], "source": []})
+            elif kind == "n":
+                counted["related:n"] = value
+            elif kind == "df":
+                counted[f"related:df:{trait}"] = value
+            else:
+                shared.setdefault(value, {"tag": [], "source": []})[kind].append(trait)
+    if counted:
+        related_cache.write(counted, IDF_TIMEOUT)
+    counts = {**cached, **counted}
+    total = max(counts["related:n"], 1)
+    idf = {tag: math.log(1 + total / max(counts[f"related:df:{tag}"], 1)) for tag in tags}
+    for pk in exclude:
+        shared.pop(pk, None)
+    return shared, idf
+
+
+def _head_terms(head: str) -> set[str]:
+    # One- and two-letter terms are particles and stems too short to say what a story is about.
+    return {term for term in head.split() if len(term) > 2}
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _placeholders(values: list) -> str:
@@ -148,3 +214,22 @@ def section_blocks(*, per_section: int = 4, exclude: list[int] = ()) -> list[tup
         .order_by("section__menu_order", "section__name", "-pub_date", "-pk")
     )
     return [(section, list(items)) for section, items in groupby(ranked, key=lambda a: a.section)]
+
+
+def known_tag_names(names: list[str]) -> list[str]:
+    """`names` with each that spells an existing tag another way replaced by that tag's name
+    ("الرقه" or "الرقّة" → "الرقة"), and two spellings of one name typed together kept once.
+
+    Reads every tag's name: it runs only when an editor types new tags, and a newsroom's
+    tags number in the thousands.
+    """
+    if not names:
+        return []
+    existing = {}
+    for name in Tag.objects.order_by("pk").values_list("name", flat=True).iterator():
+        existing.setdefault(loose_key(name), name)
+    chosen = {}
+    for name in names:
+        key = loose_key(name) or name
+        chosen.setdefault(key, existing.get(key, name))
+    return list(chosen.values())

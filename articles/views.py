@@ -37,6 +37,8 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return (
             self.readable()
+            # The body's search terms and vector are for search, not for the page.
+            .defer("search_body", "search_vector")
             .select_related("section__parent", "verification", "featured_photo")
             .prefetch_related(
                 "tags",

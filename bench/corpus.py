@@ -134,12 +134,14 @@ def tag_names(paragraphs: list[str], limit: int) -> list[str]:
 def build(count: int, *, seed: int = 7, batch: int = 2000, verbose: bool = False) -> None:
     """Replace the database's content with `count` synthetic articles."""
     from django.core.management import call_command
+    from django.db import connection
     from django.utils import timezone
     from taggit.models import Tag
 
     from articles.models import Article, TaggedArticle
     from authors.models import Author
     from newsroom.text import arabic_slugify
+    from search.index import index_fields
     from sections.models import Section
     from sources.models import Source
 
@@ -181,15 +183,19 @@ def build(count: int, *, seed: int = 7, batch: int = 2000, verbose: bool = False
                 rng.choice(paragraphs) if rng.random() < 0.25 else chain.sentence(rng.randint(25, 60))
                 for _ in range(rng.randint(4, 10))
             ]
+            lead = " ".join(body[0].split()[:28]) + "..."
+            html = "".join(f"<p>{paragraph}</p>" for paragraph in body)
             rows.append(
                 Article(
                     title=title,
                     slug=arabic_slugify(title, max_length=250) or "خبر",
-                    lead=" ".join(body[0].split()[:28]) + "...",
-                    body="".join(f"<p>{paragraph}</p>" for paragraph in body),
+                    lead=lead,
+                    body=html,
                     section=rng.choices(sections, section_weights)[0],
                     status=status,
                     pub_date=pub_date,
+                    # bulk_create skips save(), which keeps the search columns: fill them here.
+                    **index_fields(title=title, lead=lead, body_html=html, vendor=connection.vendor),
                 )
             )
         articles = Article.objects.bulk_create(rows)

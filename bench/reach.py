@@ -5,7 +5,7 @@
 
 Builds the archive as bench/pages.py does (the database named in DATABASE_URL is wiped and
 refilled; without it a throw-away SQLite file is used). Sitemaps are cached whole in
-production (NEWSROOM_SITEMAP_CACHE_SECONDS); here every request renders, to show what a
+production (by the page cache, until a public story changes); here every request renders, to show what a
 cache miss costs. --reuse measures the archive a previous run left in DATABASE_URL.
 """
 

@@ -7,9 +7,10 @@ the defaults are for development (`make run`).
 import os
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+
+from serving.config import cache_from_url, database_from_url, media_storage_from_url, replica_databases
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,12 +79,19 @@ INSTALLED_APPS = [
     "comments",
     "reach",
     "photos",
+    "search",
+    "serving",
     "wordpress",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Lets anonymous reads use the read replicas, if any (serving/routers.py).
+    "serving.routers.ReplicaMiddleware",
+    # Before GZip, so that cached pages are kept compressed (serving/middleware.py).
+    "serving.middleware.PageCacheMiddleware",
+    "serving.middleware.DatabaseUnavailableMiddleware",
     # Pages shrink about fourfold; Django pads the gzip header against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,26 +124,54 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
+# --- Serving (issue 7): databases, caches, page cache, media storage --------------------------
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
+# Health checks (database_from_url): a connection the database dropped (restart, failover) is
+# replaced at the start of the next request instead of failing it, so the site recovers by itself.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
+    "default": database_from_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
+    ),
+    **replica_databases(env_list("DATABASE_REPLICA_URLS", ""), conn_max_age=CONN_MAX_AGE),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's JIT compiler spent 45 ms compiling the 35 ms related-news query (bench/);
-    # a site's short queries never win that back.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Anonymous GET requests read from the replicas; writes, and every request of a signed-in user,
+# use the primary (serving/routers.py).
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["serving.routers.ReplicaRouter"]
 
-# A shared cache across processes when Redis is configured; per-process memory otherwise.
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
+# REDIS_URL is the older name, still read. With several processes (gunicorn) set a shared one:
+# per-process memory caches would each keep their own copy of a page after it changed.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", ""))}
+# How long a page may be served from the page cache (and by a CDN) before it is built again;
+# publishing, editing or withdrawing a story empties the cache at once (serving/invalidation.py).
+# This bound covers what no save announces, such as a scheduled story falling due. 0: no page cache.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# How long each worker trusts what it last read of the shared cache's state: a change made on
+# another server reaches this one's readers within this many seconds (serving/pagecache.py).
+PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
+# The views whose pages anonymous readers get from the page cache.
+PAGE_CACHE_VIEWS = {
+    "home",
+    "articles:detail",
+    "articles:latest",
+    "articles:tag",
+    "sections:detail",
+    "sources:detail",
+    "authors:detail",
+    "search:search",
+    "reach:sitemap_index",
+    "reach:sitemap",
+    *(
+        f"reach:{kind}_{fmt}"
+        for kind in ("latest", "section", "tag", "source", "author")
+        for fmt in ("rss", "atom")
+    ),
+}
+# Uploaded photos: local files under MEDIA_ROOT, or S3-compatible object storage shared by
+# every app server (s3://bucket/prefix?endpoint_url=…; credentials from AWS_* variables).
+MEDIA_STORAGE = media_storage_from_url(os.environ.get("MEDIA_STORAGE_URL", ""))
+# --- end of Serving ---------------------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,7 +192,7 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         # Hashed names let browsers cache CSS and fonts for a year: readers on metered
         # connections download them once.
@@ -195,7 +231,6 @@ NEWSROOM_BASE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 # Feeds and sitemaps (reach app).
 NEWSROOM_FEED_ITEMS = 30
 NEWSROOM_SITEMAP_LIMIT = 2000  # URLs per sitemap page: Google allows 50,000; small pages render fast
-NEWSROOM_SITEMAP_CACHE_SECONDS = 60 * 60  # the Google News sitemap is kept 5 minutes
 # The publisher's square logo (a static file) for structured data and link previews.
 NEWSROOM_LOGO = "reach/logo.png"
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import presence
 from articles.views import HomeView
+from serving.views import healthz
 
 admin.site.site_header = _("إدارة غرفة الأخبار")
 admin.site.site_title = _("غرفة الأخبار")
@@ -13,6 +14,7 @@ admin.site.index_title = _("لوحة التحرير")
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("healthz/", healthz, name="healthz"),
     # Before the articles: /news/<pk>/comments/ would otherwise be read as a slug.
     path("", include("comments.urls")),
     path("", include("articles.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("source/", include("sources.urls")),
     path("author/", include("authors.urls")),
     path("", include("reach.urls")),
+    path("search/", include("search.urls")),
     # The editorial pages live under the admin's address, wherever ADMIN_URL puts it.
     path(f"{settings.ADMIN_URL}editorial/", include("editorial.urls")),
     path(

@@ -109,7 +109,8 @@ class ArticleFeed(Feed):
         return "، ".join(author.name for author in item.authors.all()) or None
 
     def item_categories(self, item):
-        return [item.section.name, *(tag.name for tag in item.tags.all())]
+        # Sorted: the tags' prefetch has no order, and a feed should not reshuffle on each fetch.
+        return [item.section.name, *sorted(tag.name for tag in item.tags.all())]
 
     def item_enclosures(self, item):
         photo = share_photo(item)

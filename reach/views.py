@@ -1,21 +1,16 @@
-from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from .site import absolute_url
 from .sitemaps import SITEMAPS
 
-# Full article pages change only at the end (oldest first), and new stories reach crawlers
-# through the news sitemap within minutes, so the others can be kept a while.
-SITEMAP_CACHE = cache_page(settings.NEWSROOM_SITEMAP_CACHE_SECONDS)
-NEWS_SITEMAP_CACHE_SECONDS = 5 * 60
+# Sitemaps and feeds are kept by the page cache (PAGE_CACHE_VIEWS), which drops them whenever
+# a public story changes: a story taken down leaves them at once.
 
 
 @require_GET
-@SITEMAP_CACHE
 @sitemap_views.x_robots_tag
 def sitemap_index(request):
     """Django's index view, but naming the sitemaps on NEWSROOM_BASE_URL (reach.site) like
@@ -38,11 +33,8 @@ def sitemap_index(request):
 @require_GET
 def sitemap_section(request, section):
     if section == "news":
-        # Google News reads the last two days' sitemap every few minutes: keep it fresh.
-        return cache_page(NEWS_SITEMAP_CACHE_SECONDS)(_render_sitemap)(
-            request, section, template_name="reach/news_sitemap.xml"
-        )
-    return SITEMAP_CACHE(_render_sitemap)(request, section)
+        return _render_sitemap(request, section, template_name="reach/news_sitemap.xml")
+    return _render_sitemap(request, section)
 
 
 # Leaner than Django's own sitemap.xml (no alternates, priorities or change frequencies, which

@@ -17,6 +17,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Tests must not see each other's cached related news or counts: on SQLite a rolled-back
+    # test's ids are handed out again, so the next test's article 5 is another article.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def allow_orm_beside_playwright(monkeypatch):
     # Playwright's sync API runs an asyncio loop in the test's own thread, and Django then

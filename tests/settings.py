@@ -29,3 +29,10 @@ SECURE_SSL_REDIRECT = False
 # Django's test client logs in without a request, which django-axes refuses outright; the
 # throttle's own tests (tests/test_hardening.py) turn it back on.
 AXES_ENABLED = False
+
+# Off by default: most tests change data inside a transaction that never commits, which is when
+# the page cache learns of changes. tests/test_page_cache.py turns it on.
+PAGE_CACHE_SECONDS = 0
+
+# A read replica for tests/test_replicas.py: a second connection to the same test database.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

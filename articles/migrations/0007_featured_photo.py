@@ -72,7 +72,7 @@ def move_photos_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_newest_first_without_status"),
+        ("articles", "0006_search"),
         ("photos", "0001_initial"),
     ]
 
