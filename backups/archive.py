@@ -53,6 +53,7 @@ EXPORTED_MODELS = [
     "comments.report",
     "comments.decision",
     "comments.blockedword",
+    "wordpress.importedpost",  # so a re-import after a restore updates instead of duplicating
     "reversion.revision",  # an article's earlier versions, which editors can restore
     "reversion.version",
 ]

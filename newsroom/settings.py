@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "api",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Late, so it sees every 404 on its way out: old WordPress addresses answer with a 301.
+    "wordpress.middleware.WordPressRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"

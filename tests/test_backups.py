@@ -24,6 +24,7 @@ from editorial.roles import EDITORS
 from photos.models import Photo
 from sections.models import Section
 from tests.factories import image_upload, make_article, make_author, make_section, make_source, make_user
+from wordpress.models import ImportedPost
 
 
 def snapshot() -> dict[str, list[dict]]:
@@ -137,6 +138,14 @@ class RoundTripTests(ArchiveTestCase):
         )
         Decision.objects.create(comment=reply, from_status="approved", to_status="hidden")
         BlockedWord.objects.create(phrase="كازينو")
+        ImportedPost.objects.create(
+            site="https://old.example.org",
+            post_id=123,
+            article=older,
+            link="https://old.example.org/2018/12/01/خبر/",
+            old_path="/2018/12/01/خبر/",
+            fingerprint="0" * 64,
+        )
 
     def test_round_trip_loses_nothing(self):
         before = snapshot()
