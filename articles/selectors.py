@@ -30,7 +30,7 @@ HALF_LIFE_DAYS = 30
 TAG_WINDOW = 40
 SOURCE_WINDOW = 20
 SECTION_WINDOW = 20
-SHORTLIST = 150
+SHORTLIST = 100
 # Tag document frequencies move slowly: an hour-old count weighs a tag well enough.
 IDF_TIMEOUT = 60 * 60
 # The home page ranks only this many of the newest stories into its section blocks.
