@@ -11,6 +11,8 @@ from serving.config import cache_from_url, media_storage_from_url, replica_datab
 class CacheUrlTests(SimpleTestCase):
     def test_memory_by_default(self):
         self.assertEqual(cache_from_url("")["BACKEND"], "django.core.cache.backends.locmem.LocMemCache")
+        # A related-news list on a real archive needs more than Django's default 300 keys.
+        self.assertGreaterEqual(cache_from_url("locmem://")["OPTIONS"]["MAX_ENTRIES"], 10_000)
 
     def test_redis_url_selects_djangos_redis_backend(self):
         for url in ("redis://127.0.0.1:6379/1", "rediss://cache.internal:6380/0"):
