@@ -3,6 +3,7 @@
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 import snowballstemmer
 from django.utils.text import slugify
@@ -120,10 +121,11 @@ def _word_terms(word: str) -> tuple[str, ...]:
     return tuple(search_terms(word))
 
 
-def written_words(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, terms) for every word as written in `text`, to highlight the original
-    text where its terms match a query's. Cached per word: a page of snippets repeats most."""
-    return [(m.start(), m.end(), _word_terms(m.group())) for m in _WORD.finditer(text)]
+def written_words(text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, terms) for each word as written in `text`, in order, to highlight the
+    original text where its terms match a query's. Lazy, so a snippet reads only as far as it
+    needs; cached per word, since a page of snippets repeats most."""
+    return ((m.start(), m.end(), _word_terms(m.group())) for m in _WORD.finditer(text))
 
 
 def loose_key(text: str) -> str:

@@ -79,6 +79,17 @@ class VariantQueryTests(SearchTestCase):
         self.assertContains(response, "تعزيزات <mark>عسكريّة</mark> إلى")
         self.assertContains(self.search("سانا"), "وكالة <mark>سا\u200cنا</mark> الخبر")
 
+    def test_snippet_shows_the_first_match_of_a_long_body_in_its_sentence(self):
+        before, after = " ".join(["كلام"] * 300), " ".join(["تفاصيل"] * 300)
+        body = f"<p>{before} وصلت تعزيزات عسكريّة إلى المنطقة {after}</p>"
+        make_article("خبر طويل", lead="مقدمة", body=body)
+        results = self.search("عسكرية").context["page_obj"].object_list
+        snippet = next(article for article in results if article.title == "خبر طويل").snippet_html
+        self.assertTrue(snippet.startswith("… "), snippet[:40])
+        self.assertIn("وصلت تعزيزات <mark>عسكريّة</mark> إلى المنطقة", snippet)
+        self.assertTrue(snippet.endswith(" …"))
+        self.assertEqual(len(snippet.split()), 2 + 36)  # the window and its two ellipses
+
 
 class QuerySyntaxTests(SearchTestCase):
     @classmethod
