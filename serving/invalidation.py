@@ -20,7 +20,14 @@ from .pagecache import pages
 
 def pages_changed() -> None:
     """Call after anything readers see has changed; takes effect when the transaction commits,
-    so a reader cannot cache the old page again between the bump and the commit."""
+    so a reader cannot cache the old page again between the bump and the commit. Once per
+    transaction: an import saving 50,000 articles in one transaction kept a callback per
+    signal until the commit (bench/wordpress.py: 92 → 122 MB)."""
+    connection = transaction.get_connection()
+    savepoints = set(connection.savepoint_ids)
+    pending = connection.run_on_commit
+    if any(func == pages.next_generation and sids == savepoints for sids, func, _robust in pending):
+        return
     transaction.on_commit(pages.next_generation)
 
 

@@ -267,6 +267,13 @@ class InvalidationTests(PageCacheTestCase):
             draft.save()
         self.assertFromCache(reverse("home"))
 
+    def test_many_changes_in_one_transaction_wait_as_one_callback(self):
+        # An import saves thousands of articles in one transaction: one pending bump, not one each.
+        with self.captureOnCommitCallbacks() as callbacks:
+            for n in range(5):
+                make_article(f"خبر مستورد {n}", section=self.section, tags=["الخبز"])
+        self.assertEqual(callbacks.count(pages.next_generation), 1)
+
     def test_publish_due_shows_the_scheduled_story(self):
         scheduled = make_article(
             "خبر مجدول للظهيرة",
