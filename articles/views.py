@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -59,10 +60,15 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        # Three queries with comments (count, page, all its replies), one without: flat.
+        # Lazy: the template keeps both blocks rendered (serving/fragments.py), and a kept block
+        # costs none of their queries. Comments: three queries (count, page, all its replies),
+        # one without any: flat.
         if self.with_comments and "comment_section" not in kwargs:
-            kwargs["comment_section"] = comment_section(article=self.object, params=self.request.GET)
-        return super().get_context_data(related=related_articles(article=self.object), **kwargs)
+            kwargs["comment_section"] = SimpleLazyObject(
+                lambda: comment_section(article=self.object, params=self.request.GET)
+            )
+        related = SimpleLazyObject(lambda: related_articles(article=self.object))
+        return super().get_context_data(related=related, **kwargs)
 
 
 class ArticlePreviewView(ArticleDetailView):

@@ -158,6 +158,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 # How long each worker trusts what it last read of the shared cache's state: a change made on
 # another server reaches this one's readers within this many seconds (serving/pagecache.py).
 PAGE_CACHE_LOCAL_SECONDS = float(os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1"))
+# How long each worker may reuse a rendered fragment of a page (the section menu, an article's
+# related news and comments) while nothing readers see has changed (serving/fragments.py).
+# Like PAGE_CACHE_SECONDS, this bounds what no save announces (comments closing). 0: always render.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "60"))
 # The views whose pages anonymous readers get from the page cache.
 PAGE_CACHE_VIEWS = {
     "home",

@@ -53,6 +53,19 @@ class PageStore:
                 self._keep(key, entry)
         return generation, entry if self._usable(entry, generation, now) else None
 
+    def generation(self) -> int:
+        """The current generation, as this worker last read it if that was less than
+        PAGE_CACHE_LOCAL_SECONDS ago. Raises what the shared cache raises when it is unreachable."""
+        now = time.time()
+        with self._lock:
+            fresh = now - self._generation_read_at <= settings.PAGE_CACHE_LOCAL_SECONDS
+            if self._generation is not None and fresh:
+                return self._generation
+        generation = cache.get(GENERATION_KEY, 0)
+        with self._lock:
+            self._generation, self._generation_read_at = generation, now
+        return generation
+
     def put(self, key: str, entry: dict, seconds: int) -> None:
         self._keep(key, entry)
         cache.set(key, entry, seconds)

@@ -33,6 +33,7 @@ AXES_ENABLED = False
 # Off by default: most tests change data inside a transaction that never commits, which is when
 # the page cache learns of changes. tests/test_page_cache.py turns it on.
 PAGE_CACHE_SECONDS = 0
+FRAGMENT_CACHE_SECONDS = 0
 
 # A read replica for tests/test_replicas.py: a second connection to the same test database.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
