@@ -55,14 +55,14 @@ def bump(kind: str, pks) -> None:
     write({_version_key(kind, pk): now for pk in pks if pk is not None}, VERSION_TIMEOUT)
 
 
-def list_key(article, limit: int) -> str:
-    """The cache key of `article`'s list: its own version and its traits' (tags and sources
-    prefetched on `article`, so no query)."""
+def list_key(article, limit: int, *, tags: list[int], sources: list[int]) -> str:
+    """The cache key of `article`'s list: its own version and its traits' (the ids of its
+    tags and sources)."""
     keys = [
         _version_key("article", article.pk),
         _version_key("section", article.section_id),
-        *(_version_key("tag", tag.pk) for tag in article.tags.all()),
-        *(_version_key("source", source.pk) for source in article.sources.all()),
+        *(_version_key("tag", tag) for tag in tags),
+        *(_version_key("source", source) for source in sources),
     ]
     versions = read(keys)
     missing = {key: time.time_ns() for key in keys if key not in versions}

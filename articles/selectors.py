@@ -1,4 +1,5 @@
 import math
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.conf import settings
@@ -7,11 +8,13 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from taggit.models import Tag
 
+from authors.models import Author
 from newsroom.text import loose_key
 from sections.models import Section
+from sources.models import Source
 
 from . import related_cache
-from .models import Article, TaggedArticle
+from .models import Article, Correction, TaggedArticle
 
 # Related news: how much each shared trait counts. A shared tag counts its idf, ln(N/df):
 # "هجين" on forty stories says more than "دير الزور" on forty thousand. A shared source
@@ -37,25 +40,97 @@ IDF_TIMEOUT = 60 * 60
 CANDIDATES = 500
 
 
-def related_articles(*, article: Article, limit: int | None = None) -> list[Article]:
+@dataclass(frozen=True)
+class Labels:
+    """What an article's page shows around its text: its tags, the sources it cites, its
+    bylines and its corrections, each in the order readers see them."""
+
+    tags: list[Tag]
+    sources: list[Source]
+    authors: list[Author]
+    corrections: list[Correction]
+
+
+def article_labels(article: Article) -> Labels:
+    """`article`'s labels in one query, two when it has corrections.
+
+    Raw SQL, one UNION of three indexed lookups and a count: prefetching the four relations
+    was four ORM queries and half of a built article page's time (7 of 16 ms at 100,000
+    articles, bench/web.py --profile), mostly in building them. Each member numbers its
+    rows in its model's order, so the page lists them as before.
+    """
+    connection = connections[router.db_for_read(Article)]
+    q = connection.ops.quote_name
+    tag, tagged = q(Tag._meta.db_table), q(TaggedArticle._meta.db_table)
+    source, cites = q(Source._meta.db_table), q(Article.sources.through._meta.db_table)
+    author, bylines = q(Author._meta.db_table), q(Article.authors.through._meta.db_table)
+    correction = q(Correction._meta.db_table)
+    # Tags in the order the editor gave them; sources and bylines by name, as their models order.
+    sql = f"""
+        SELECT 'tag', t.id, t.name, t.slug, '', ROW_NUMBER() OVER (ORDER BY x.id)
+          FROM {tag} t JOIN {tagged} x ON x.tag_id = t.id WHERE x.content_object_id = %s
+        UNION ALL
+        SELECT 'source', s.id, s.name, s.slug, s.kind, ROW_NUMBER() OVER (ORDER BY s.name, s.id)
+          FROM {source} s JOIN {cites} x ON x.source_id = s.id WHERE x.article_id = %s
+        UNION ALL
+        SELECT 'author', a.id, a.name, a.slug, a.kind, ROW_NUMBER() OVER (ORDER BY a.name, a.id)
+          FROM {author} a JOIN {bylines} x ON x.author_id = a.id WHERE x.article_id = %s
+        UNION ALL
+        SELECT 'corrections', COUNT(*), '', '', '', 0 FROM {correction} WHERE article_id = %s
+    """
+    found = {"tag": [], "source": [], "author": []}
+    corrected = False
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [article.pk] * 4)
+        for kind, pk, name, slug, subkind, _position in sorted(cursor.fetchall(), key=lambda row: row[5]):
+            if kind == "corrections":
+                corrected = pk > 0
+            else:
+                found[kind].append({"id": pk, "name": name, "slug": slug, "kind": subkind})
+    tags = [_loaded(Tag, connection.alias, row) for row in found["tag"]]
+    sources = [_loaded(Source, connection.alias, row) for row in found["source"]]
+    authors = [_loaded(Author, connection.alias, row) for row in found["author"]]
+    corrections = list(article.corrections.all()) if corrected else []
+    return Labels(tags, sources, authors, corrections)
+
+
+def _loaded(model, alias: str, row: dict):
+    """An instance as the ORM loads one (Model.from_db), with the fields of `row` that the model
+    has and the others deferred: a template reading one gets it from the database, not a
+    wrong default."""
+    names = [field.attname for field in model._meta.concrete_fields if field.attname in row]
+    return model.from_db(alias, names, [row[name] for name in names])
+
+
+def related_articles(
+    *, article: Article, limit: int | None = None, labels: Labels | None = None
+) -> list[Article]:
     """Up to `limit` published articles for "أخبار متعلقة": the editor's picks first (newest
     first), then the best scored (see the weights above); never the article itself.
 
-    Expects `article` with its tags and sources prefetched. The ranked ids are cached
-    (articles/related_cache.py); the cards are one query, read fresh.
+    Reads the article's tags and sources from `labels`, or prefetched on `article`. The
+    ranked ids are cached (articles/related_cache.py); the cards are one query, read fresh.
     """
     limit = limit or settings.NEWSROOM_RELATED_LIMIT
-    key = related_cache.list_key(article, limit)
+    if labels is None:
+        tags, sources = (
+            [tag.pk for tag in article.tags.all()],
+            [source.pk for source in article.sources.all()],
+        )
+    else:
+        tags, sources = [tag.pk for tag in labels.tags], [source.pk for source in labels.sources]
+    key = related_cache.list_key(article, limit, tags=tags, sources=sources)
     ids = related_cache.read([key]).get(key)
     if ids is None:
-        ids = related_ids(article=article, limit=limit)
+        ids = related_ids(article=article, limit=limit, tags=tags, sources=sources)
         related_cache.write({key: ids}, related_cache.TIMEOUT)
     cards = Article.objects.published().for_cards().in_bulk(ids)
     return [cards[pk] for pk in ids if pk in cards]
 
 
-def related_ids(*, article: Article, limit: int) -> list[int]:
-    """The ranking itself, uncached: at most three queries whatever the archive's size."""
+def related_ids(*, article: Article, limit: int, tags: list[int], sources: list[int]) -> list[int]:
+    """The ranking itself, uncached, for `article` with those tag and source ids: at most
+    three queries whatever the archive's size."""
     picks = list(
         article.related.published()
         .exclude(pk=article.pk)
@@ -65,8 +140,6 @@ def related_ids(*, article: Article, limit: int) -> list[int]:
     wanted = limit - len(picks)
     if wanted <= 0:
         return picks
-    tags = [tag.pk for tag in article.tags.all()]
-    sources = [source.pk for source in article.sources.all()]
     shared, idf = _candidates(article, tags, sources, exclude={article.pk, *picks})
     if not shared:
         return picks

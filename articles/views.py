@@ -1,17 +1,14 @@
 from django.conf import settings
-from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from authors.models import Author
 from comments.selectors import comment_section
-from sources.models import Source
 
 from .models import Article
-from .selectors import related_articles, section_blocks
+from .selectors import article_labels, related_articles, section_blocks
 
 
 class HomeView(TemplateView):
@@ -41,12 +38,6 @@ class ArticleDetailView(DetailView):
             # The body's search terms and vector are for search, not for the page.
             .defer("search_body", "search_vector")
             .select_related("section__parent", "verification", "featured_photo")
-            .prefetch_related(
-                "tags",
-                Prefetch("sources", queryset=Source.objects.only("name", "slug", "kind")),
-                Prefetch("authors", queryset=Author.objects.only("name", "slug", "kind")),
-                "corrections",
-            )
         )
 
     def get(self, request, *args, **kwargs):
@@ -67,8 +58,9 @@ class ArticleDetailView(DetailView):
             kwargs["comment_section"] = SimpleLazyObject(
                 lambda: comment_section(article=self.object, params=self.request.GET)
             )
-        related = SimpleLazyObject(lambda: related_articles(article=self.object))
-        return super().get_context_data(related=related, **kwargs)
+        labels = article_labels(self.object)
+        related = SimpleLazyObject(lambda: related_articles(article=self.object, labels=labels))
+        return super().get_context_data(labels=labels, related=related, **kwargs)
 
 
 class ArticlePreviewView(ArticleDetailView):

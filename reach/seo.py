@@ -53,15 +53,15 @@ def _byline(request, author: Author) -> dict:
     return {"@type": kind, "name": author.name, "url": absolute_url(request, author.get_absolute_url())}
 
 
-def article_meta(request, article) -> dict:
-    """The context of reach/article_meta.html. Expects the article's section, tags and
-    authors (with their kind) loaded, as ArticleDetailView does: no queries here."""
+def article_meta(request, article, labels) -> dict:
+    """The context of reach/article_meta.html, from the article with its section loaded and
+    its labels (articles.selectors.article_labels), as ArticleDetailView has them: no queries."""
     canonical = absolute_url(request, article.get_absolute_url())
     photo = share_photo(article)
     image = absolute_url(request, photo.url) if photo else logo_url(request)
     modified = max(article.updated, article.pub_date)
-    authors = list(article.authors.all())
-    tags = [tag.name for tag in article.tags.all()]
+    authors = labels.authors
+    tags = [tag.name for tag in labels.tags]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -595,7 +595,7 @@ class QueryCountTests(CommentTestCase):
 
     # With the article's related news cached, as after its first view (tests/test_related.py
     # counts the first view).
-    QUERIES = 10
+    QUERIES = 7
 
     def test_one_comment_or_two_hundred_with_replies_cost_the_same(self):
         few = make_article(tags=["وسم"], sources=[make_source()], authors=[make_author()])

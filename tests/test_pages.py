@@ -225,6 +225,15 @@ class ArticlePageTests(NotFoundAssertions, TestCase):
         self.assertContains(response, "نزوح عائلات من ريف دير الزور")
         self.assertNotContains(response, '<figure class="article-photo">')
 
+    def test_sources_and_bylines_are_listed_by_name(self):
+        html = self.get_article_page().content.decode()
+        # "المرصد السوري" before "سانا", "عمر خليل" before "ليلى حسن", whatever order they were added in.
+        for first, second in ((self.observatory, self.sana), (self.omar, self.laila)):
+            with self.subTest(first=first.name):
+                self.assertLess(
+                    html.index(f"<bdi>{first.name}</bdi>"), html.index(f"<bdi>{second.name}</bdi>")
+                )
+
     def test_bylines_link_to_author_pages(self):
         response = self.get_article_page()
         for author in (self.laila, self.omar):
@@ -548,10 +557,11 @@ class QueryCountTests(TestCase):
         few = make_article(section=section, tags=["وسم"], sources=[make_source()], authors=[make_author()])
         few.related.add(make_article(section=make_section()))
         make_article(section=make_section(), tags=["وسم"])
-        # The first view ranks the related news (three queries, tests/test_related.py); later
-        # views read the ranking from the cache and only the cards from the database.
-        self.assertPageQueries(11, few.get_absolute_url())
+        # The article, its tags, sources and bylines (one query), the comments' count, the
+        # related cards and the menu. The first view also ranks the related news (three
+        # queries, tests/test_related.py); later views read the ranking from the cache.
         self.assertPageQueries(8, few.get_absolute_url())
+        self.assertPageQueries(5, few.get_absolute_url())
 
         tags = [f"وسم {n}" for n in range(8)]
         sources = [make_source() for _ in range(5)]
@@ -568,8 +578,9 @@ class QueryCountTests(TestCase):
             many.corrections.create(kind=Correction.Kind.UPDATE, text=f"تحديث {n}")
         many.related.add(*self.make_articles(5, section=make_section(), with_photos=True))
         self.make_articles(3, section=make_section(), tags=tags[:2], sources=sources[:1], with_photos=True)
-        self.assertPageQueries(11, many.get_absolute_url())
-        response = self.assertPageQueries(8, many.get_absolute_url())
+        # Flat in the number of labels; one more for the corrections, once there are some.
+        self.assertPageQueries(9, many.get_absolute_url())
+        response = self.assertPageQueries(6, many.get_absolute_url())
         self.assertEqual(len(response.context["related"]), 6)
         self.assertContains(response, '<a class="chip"', count=8 + 5)
 

@@ -199,7 +199,7 @@ class ArticleMetaTests(TestCase):
         # The photo is measured once, then read from the cache; related news are cached too.
         self.client.get(self.url)
         self.client.get(plain.get_absolute_url())
-        with self.assertNumQueries(8) as with_photo:
+        with self.assertNumQueries(5) as with_photo:
             self.client.get(self.url)
         with self.assertNumQueries(len(with_photo)):
             self.client.get(plain.get_absolute_url())

@@ -19,9 +19,9 @@ FEED_KINDS = {Section: "section", Tag: "tag", Source: "source", Author: "author"
 
 
 @register.inclusion_tag("reach/article_meta.html", takes_context=True)
-def article_meta(context, article):
-    """{% article_meta article %} in the <head> of a published article's page."""
-    return {**seo.article_meta(context["request"], article), "site_name": settings.NEWSROOM_SITE_NAME}
+def article_meta(context, article, labels):
+    """{% article_meta article labels %} in the <head> of a published article's page."""
+    return {**seo.article_meta(context["request"], article, labels), "site_name": settings.NEWSROOM_SITE_NAME}
 
 
 @register.inclusion_tag("reach/page_meta.html", takes_context=True)
