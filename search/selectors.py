@@ -23,18 +23,40 @@ def search_articles(queryset: QuerySet, query: Query) -> QuerySet:
     """
     if not query:
         return queryset.none()
-    vendor = connections[queryset.db or router.db_for_read(queryset.model)].vendor
-    if vendor == "postgresql":
-        tsquery = SearchQuery(query.websearch(), config=CONFIG, search_type="websearch")
-        matching = queryset.filter(search_vector=tsquery)
-        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), tsquery))
-    else:
-        matching = queryset.filter(_like_condition(query))
-        title = Substr("search_head", 1, StrIndex("search_head", Value("\n")))
-        ranked = queryset.annotate(search_title=title).annotate(rank=_like_rank(query))
+    matching, ranked = _matching(queryset, query)
     # Read once, here: as a subquery PostgreSQL ran it twice, for the count and for the page.
     newest = list(matching.order_by("-pub_date", "-pk").values_list("pk", flat=True)[: RANKED + 1])
     return ranked.filter(pk__in=newest).order_by("-rank", "-pub_date", "-pk")
+
+
+def ranked_ids(queryset: QuerySet, query: Query) -> list[int]:
+    """The ids of search_articles(queryset, query), in its order, from one statement that finds
+    the newest matches and ranks them. A results page counts them and takes its page from this
+    list: the queryset took three queries (the ids, the count, and the page, which ranked every
+    match again to sort them)."""
+    if not query:
+        return []
+    matching, ranked = _matching(queryset, query)
+    newest = matching.order_by("-pub_date", "-pk").values("pk")[: RANKED + 1]
+    return list(
+        ranked.filter(pk__in=newest).order_by("-rank", "-pub_date", "-pk").values_list("pk", flat=True)
+    )
+
+
+def _matching(queryset: QuerySet, query: Query) -> tuple[QuerySet, QuerySet]:
+    """`queryset` narrowed to the matches, and `queryset` annotated with each article's rank."""
+    vendor = connections[queryset.db or router.db_for_read(queryset.model)].vendor
+    if vendor == "postgresql":
+        tsquery = SearchQuery(query.websearch(), config=CONFIG, search_type="websearch")
+        return (
+            queryset.filter(search_vector=tsquery),
+            queryset.annotate(rank=SearchRank(F("search_vector"), tsquery)),
+        )
+    title = Substr("search_head", 1, StrIndex("search_head", Value("\n")))
+    return (
+        queryset.filter(_like_condition(query)),
+        queryset.annotate(search_title=title).annotate(rank=_like_rank(query)),
+    )
 
 
 def _contains(part: Part, field: str) -> Q:

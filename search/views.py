@@ -12,7 +12,7 @@ from .forms import SearchForm
 from .highlight import highlight, snippet
 from .index import plain_text
 from .query import Query, parse
-from .selectors import RANKED, search_articles
+from .selectors import RANKED, ranked_ids, search_articles
 
 # Suggestions on a page without results: at most this many of the query's words are tried alone.
 SUGGESTED_WORDS = 5
@@ -26,8 +26,10 @@ def search(request):
     filters = form.filters()
     context = {"form": form, "q": text, "query": query, "filters": filters}
     if query:
-        results = search_articles(_filtered(Article.objects.published(), filters), query)
-        page = Paginator(_for_results(results), settings.NEWSROOM_PAGE_SIZE).get_page(request.GET.get("page"))
+        ids = ranked_ids(_filtered(Article.objects.published(), filters), query)
+        page = Paginator(ids, settings.NEWSROOM_PAGE_SIZE).get_page(request.GET.get("page"))
+        found = _for_results(Article.objects.all()).in_bulk(page.object_list)
+        page.object_list = [found[pk] for pk in page.object_list if pk in found]
         for article in page:
             article.title_html = highlight(article.title, query.terms)
             article.snippet_html = snippet(f"{article.lead}\n{plain_text(article.body)}", query.terms)

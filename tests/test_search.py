@@ -203,17 +203,17 @@ class FilterTests(SearchTestCase):
 
 
 class PaginationAndQueryCountTests(SearchTestCase):
-    # The newest matches, their count, the page of results, the menu, the section and source lists.
+    # The newest matches ranked, the page of results, the menu, the section and source lists.
     def test_queries_do_not_grow_with_the_results_on_a_page(self):
         section = make_section()
         make_article("غارة وحيدة", section=section, sources=[make_source()])
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.assertContains(self.search("غارة"), RESULT, count=1)
         for n in range(30):
             make_article(f"غارة رقم {n}", section=make_section(), sources=[make_source()], tags=["وسم"])
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.assertContains(self.search("غارة"), RESULT, count=12)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.assertContains(self.search("غارة", page=3), RESULT, count=7)
 
     def test_pages_keep_the_query_and_filters(self):
@@ -321,3 +321,17 @@ class RankingBoundTests(SearchTestCase):
         self.assertContains(response, "أكثر من 2 نتيجة")
         self.assertNotIn(old_exact, list(response.context["page_obj"]))
         self.assertIn(old_exact, self.found("غارة"))
+
+    def test_a_title_match_comes_first_then_the_newest_in_the_page_and_the_queryset(self):
+        from search.query import parse
+        from search.selectors import search_articles
+
+        section = make_section()
+        body_old = make_article("خبر أول", body="<p>غارة</p>", section=section, pub_date=ago(days=3))
+        title = make_article("غارة على القرية", section=section, pub_date=ago(days=5))
+        body_new = make_article("خبر ثان", body="<p>غارة</p>", section=section, pub_date=ago(days=1))
+        self.assertEqual(self.found("غارة"), [title, body_new, body_old])
+        # The API and the admin read the same ranking as a queryset.
+        self.assertEqual(
+            list(search_articles(Article.objects.published(), parse("غارة"))), [title, body_new, body_old]
+        )
