@@ -207,18 +207,30 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
     cached = related_cache.read(["related:n", *(f"related:df:{tag}" for tag in tags)])
     uncounted = [tag for tag in tags if f"related:df:{tag}" not in cached]
     members = ["SELECT aid, 'candidate', 0 FROM candidates"]
+
+    def shared(kind: str, table: str, id_column: str, trait_column: str, values: list[int]) -> None:
+        """Which of `values` each candidate has: one index probe per candidate. As a plain join,
+        PostgreSQL hashed every article with one of the tags instead (34,000 rows for a popular
+        tag, 7 ms of a 10 ms statement); a LATERAL subquery keeps it to the probes, and OFFSET 0
+        keeps the planner from flattening it back into that join. SQLite probes anyway and has
+        no LATERAL."""
+        condition = f"{q(trait_column)} IN ({_placeholders(values)})"
+        if connection.vendor == "postgresql":
+            members.append(
+                f"SELECT aid, '{kind}', trait FROM candidates CROSS JOIN LATERAL (SELECT {q(trait_column)}"
+                f" AS trait FROM {table} WHERE {q(id_column)} = aid AND {condition} OFFSET 0) traits"
+            )
+        else:
+            members.append(
+                f"SELECT aid, '{kind}', {q(trait_column)} FROM candidates"
+                f" JOIN {table} ON {q(id_column)} = aid WHERE {condition}"
+            )
+        params.extend(values)
+
     if tags:
-        members.append(
-            f"SELECT aid, 'tag', tag_id FROM candidates JOIN {tagged} ON content_object_id = aid"
-            f" WHERE tag_id IN ({_placeholders(tags)})"
-        )
-        params += tags
+        shared("tag", tagged, "content_object_id", "tag_id", tags)
     if sources:
-        members.append(
-            f"SELECT aid, 'source', source_id FROM candidates JOIN {through} ON article_id = aid"
-            f" WHERE source_id IN ({_placeholders(sources)})"
-        )
-        params += sources
+        shared("source", through, "article_id", "source_id", sources)
     if uncounted:
         members.append(
             f"SELECT COUNT(*), 'df', tag_id FROM {tagged}"
