@@ -180,16 +180,20 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
     connection = connections[router.db_for_read(Article)]
     q = connection.ops.quote_name
     tagged, through = q(TaggedArticle._meta.db_table), q(Article.sources.through._meta.db_table)
-    windows, params = [], []
+    # `near`: the section's stories around the article's date; `candidates`: those and the
+    # stories around it under each of its tags and sources.
+    near, windows = [], []
 
-    def around(table: str, id_column: str, where: str, value, pivot_column: str, pivot, window: int):
+    def around(
+        table: str, id_column: str, where: str, value, pivot_column: str, pivot, window: int, into=windows
+    ):
         for comparison, order in (("<=", "DESC"), (">", "ASC")):
             # Wrapped in a derived table: SQLite allows no ORDER BY/LIMIT on a bare UNION member.
-            windows.append(
+            sql = (
                 f"SELECT aid FROM (SELECT {q(id_column)} AS aid FROM {table} WHERE {q(where)} = %s"
                 f" AND {q(pivot_column)} {comparison} %s ORDER BY {q(pivot_column)} {order} LIMIT {window}) w"
             )
-            params.extend([value, pivot])
+            into.append((sql, [value, pivot]))
 
     for tag in tags:
         around(tagged, "content_object_id", "tag_id", tag, "content_object_id", article.pk, TAG_WINDOW)
@@ -203,12 +207,16 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
         "pub_date",
         article.pub_date,
         SECTION_WINDOW,
+        into=near,
     )
     cached = related_cache.read(["related:n", *(f"related:df:{tag}" for tag in tags)])
     uncounted = [tag for tag in tags if f"related:df:{tag}" not in cached]
-    members = ["SELECT aid, 'candidate', 0 FROM candidates"]
+    # A candidate from a tag's or a source's window shares that one, so it comes with a row of
+    # what it shares; only the section's own need a row of their own.
+    members = ["SELECT aid, 'candidate', 0 FROM near"]
+    params = [value for _sql, values in [*near, *windows] for value in values]
 
-    def shared(kind: str, table: str, id_column: str, trait_column: str, values: list[int]) -> None:
+    def add_shared(kind: str, table: str, id_column: str, trait_column: str, values: list[int]) -> None:
         """Which of `values` each candidate has: one index probe per candidate. As a plain join,
         PostgreSQL hashed every article with one of the tags instead (34,000 rows for a popular
         tag, 7 ms of a 10 ms statement); a LATERAL subquery keeps it to the probes, and OFFSET 0
@@ -228,9 +236,9 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
         params.extend(values)
 
     if tags:
-        shared("tag", tagged, "content_object_id", "tag_id", tags)
+        add_shared("tag", tagged, "content_object_id", "tag_id", tags)
     if sources:
-        shared("source", through, "article_id", "source_id", sources)
+        add_shared("source", through, "article_id", "source_id", sources)
     if uncounted:
         members.append(
             f"SELECT COUNT(*), 'df', tag_id FROM {tagged}"
@@ -243,7 +251,10 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
     counted = {f"related:df:{tag}": 0 for tag in uncounted}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH candidates AS ({' UNION '.join(windows)}) {' UNION ALL '.join(members)}", params
+            f"WITH near AS ({' UNION '.join(sql for sql, _values in near)}),"
+            f" candidates AS ({' UNION '.join([*(sql for sql, _values in windows), 'SELECT aid FROM near'])})"
+            f" {' UNION ALL '.join(members)}",
+            params,
         )
         for value, kind, trait in cursor.fetchall():
             if kind == "candidate":
