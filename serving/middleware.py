@@ -10,6 +10,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -27,10 +28,13 @@ RETRY_AFTER_SECONDS = 30
 class PageCacheMiddleware:
     """Whole pages for readers who are not signed in, in the cache shared by every server.
 
-    A page is looked up once the URL is resolved (process_view), so only the views named in
-    PAGE_CACHE_VIEWS pay for a lookup, and stored on its way out, after GZipMiddleware has
-    compressed it: a hit costs at most one cache read (serving/pagecache.py) and no rendering,
-    query or compression.
+    A page is looked up here, before the rest of the stack runs: the URL is resolved first, so
+    only the views named in PAGE_CACHE_VIEWS pay for a lookup (a miss resolves it twice, some
+    30 µs). A hit costs at most one cache read (serving/pagecache.py) and skips every
+    middleware below this one, the view, its queries and the compression: what they add to a
+    response (compression, Vary, X-Frame-Options, the Content Security Policy) is in the copy
+    stored on its way out, after them. Looked up after them instead (in process_view), hits
+    ran at 0.79 to 0.88 of the trivial view's rate (bench/web.py).
 
     Never cached: signed-in users (staff see drafts, previews and their own edits), requests
     with a session or a messages cookie (a message is for one reader), anything but GET and
@@ -41,8 +45,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        hit = self._lookup(request)
+        if hit is not None:
+            return hit
         response = self.get_response(request)
-        if not getattr(request, "page_cache_view", False) or getattr(response, "from_page_cache", False):
+        if not getattr(request, "page_cache_view", False):
             return response
         if response.status_code == 503:
             # The database is away: asking whether a session's user is signed in would fail too.
@@ -56,8 +63,14 @@ class PageCacheMiddleware:
             return response
         return self._store(request, response, *lookup)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.resolver_match.view_name not in settings.PAGE_CACHE_VIEWS:
+    def _lookup(self, request):
+        """The stored page for `request`, or None: not a page the cache keeps, not for this
+        reader, not stored yet, or the cache is down."""
+        try:
+            view_name = resolve(request.path_info).view_name
+        except Resolver404:
+            return None
+        if view_name not in settings.PAGE_CACHE_VIEWS:
             return None
         request.page_cache_view = True
         if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
@@ -78,11 +91,9 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response.headers[name] = value
         response["Age"] = str(max(0, int(time.time()) - entry["built"]))
-        conditional = get_conditional_response(
+        return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["built"], response=response
         )
-        conditional.from_page_cache = True
-        return conditional
 
     def _key(self, request) -> str:
         encoding = "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"

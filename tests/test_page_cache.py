@@ -89,6 +89,15 @@ class CachedPagesTests(PageCacheTestCase):
             self.assertTrue(response.has_header("Last-Modified"))
             self.assertFalse(response.cookies)
 
+    def test_a_hit_carries_the_headers_of_the_page_as_built(self):
+        url = self.article.get_absolute_url()
+        built = self.client.get(url)
+        hit = self.assertFromCache(url)
+        for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Vary"):
+            with self.subTest(header=header):
+                self.assertTrue(built.has_header(header))
+                self.assertEqual(hit[header], built[header])
+
     def test_compressed_and_plain_copies_are_kept_apart(self):
         url = self.article.get_absolute_url()
         plain = self.client.get(url)
