@@ -65,7 +65,7 @@ def article_labels(article: Article) -> Labels:
     source, cites = q(Source._meta.db_table), q(Article.sources.through._meta.db_table)
     author, bylines = q(Author._meta.db_table), q(Article.authors.through._meta.db_table)
     correction = q(Correction._meta.db_table)
-    # Tags in the order the editor gave them; sources and bylines by name, as their models order.
+    # Tags in the order they were added; sources and bylines by name, as their models order.
     sql = f"""
         SELECT 'tag', t.id, t.name, t.slug, '', ROW_NUMBER() OVER (ORDER BY x.id)
           FROM {tag} t JOIN {tagged} x ON x.tag_id = t.id WHERE x.content_object_id = %s
