@@ -129,20 +129,9 @@ def related_articles(
 
 
 def related_ids(*, article: Article, limit: int, tags: list[int], sources: list[int]) -> list[int]:
-    """The ranking itself, uncached, for `article` with those tag and source ids: at most
-    three queries whatever the archive's size."""
-    picks = list(
-        article.related.published()
-        .exclude(pk=article.pk)
-        .order_by("-pub_date", "-pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    wanted = limit - len(picks)
-    if wanted <= 0:
-        return picks
-    shared, idf = _candidates(article, tags, sources, exclude={article.pk, *picks})
-    if not shared:
-        return picks
+    """The ranking itself, uncached, for `article` with those tag and source ids: two queries
+    whatever the archive's size."""
+    shared, idf, picked = _candidates(article, tags, sources)
     prescored = sorted(
         shared,
         key=lambda pk: (
@@ -151,13 +140,19 @@ def related_ids(*, article: Article, limit: int, tags: list[int], sources: list[
         ),
         reverse=True,
     )[:SHORTLIST]
+    if not prescored and not picked:
+        return []
     own_terms = _head_terms(article.search_head)
-    scored = []
+    picks, scored = [], []
+    # The editor's picks come with the shortlist: the same query tells which are published.
     for pk, section_id, pub_date, head in (
         Article.objects.published()
-        .filter(pk__in=prescored)
+        .filter(pk__in=[*picked, *prescored])
         .values_list("pk", "section_id", "pub_date", "search_head")
     ):
+        if pk in picked:
+            picks.append((pub_date, pk))
+            continue
         score = (
             sum(idf[tag] for tag in shared[pk]["tag"])
             + SOURCE_WEIGHT * len(shared[pk]["source"])
@@ -166,14 +161,16 @@ def related_ids(*, article: Article, limit: int, tags: list[int], sources: list[
         )
         days = abs((pub_date - article.pub_date).total_seconds()) / 86400
         scored.append((score * 0.5 ** (days / HALF_LIFE_DAYS), pub_date, pk))
+    picks = [pk for _, pk in sorted(picks, reverse=True)[:limit]]
     scored.sort(reverse=True)
-    return picks + [pk for _, _, pk in scored[:wanted]]
+    return picks + [pk for _, _, pk in scored[: limit - len(picks)]]
 
 
-def _candidates(article: Article, tags: list[int], sources: list[int], *, exclude: set[int]):
+def _candidates(article: Article, tags: list[int], sources: list[int]):
     """Ids near the article sharing a tag, a source or the section, with which of its tags
-    and sources each has, and ln(1 + N/df) for each of its tags (N articles, df of them with
-    the tag): one statement of LIMITed index range scans, whatever is cached. Raw SQL: the
+    and sources each has; ln(1 + N/df) for each of its tags (N articles, df of them with the
+    tag); and the editor's picks, whatever their status. One statement of LIMITed index range
+    scans, whatever is cached. Raw SQL: the
     ORM cannot UNION sliced, ordered querysets. N and df move slowly, so they are cached for
     IDF_TIMEOUT: a popular tag and the archive are not counted again on every page."""
     # The reading database: a replica for readers (serving/routers.py), raw SQL or not.
@@ -213,8 +210,13 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
     uncounted = [tag for tag in tags if f"related:df:{tag}" not in cached]
     # A candidate from a tag's or a source's window shares that one, so it comes with a row of
     # what it shares; only the section's own need a row of their own.
-    members = ["SELECT aid, 'candidate', 0 FROM near"]
-    params = [value for _sql, values in [*near, *windows] for value in values]
+    picks = Article._meta.get_field("related")
+    members = [
+        "SELECT aid, 'candidate', 0 FROM near",
+        f"SELECT {q(picks.m2m_reverse_name())}, 'pick', 0 FROM {q(picks.m2m_db_table())}"
+        f" WHERE {q(picks.m2m_column_name())} = %s",
+    ]
+    params = [value for _sql, values in [*near, *windows] for value in values] + [article.pk]
 
     def add_shared(kind: str, table: str, id_column: str, trait_column: str, values: list[int]) -> None:
         """Which of `values` each candidate has: one index probe per candidate. As a plain join,
@@ -247,7 +249,7 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
         params += uncounted
     if "related:n" not in cached:
         members.append(f"SELECT COUNT(*), 'n', 0 FROM {q(Article._meta.db_table)}")
-    shared = {}
+    shared, picked = {}, set()
     counted = {f"related:df:{tag}": 0 for tag in uncounted}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -259,6 +261,8 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
         for value, kind, trait in cursor.fetchall():
             if kind == "candidate":
                 shared.setdefault(value, {"tag": [], "source": []})
+            elif kind == "pick":
+                picked.add(value)
             elif kind == "n":
                 counted["related:n"] = value
             elif kind == "df":
@@ -270,9 +274,10 @@ def _candidates(article: Article, tags: list[int], sources: list[int], *, exclud
     counts = {**cached, **counted}
     total = max(counts["related:n"], 1)
     idf = {tag: math.log(1 + total / max(counts[f"related:df:{tag}"], 1)) for tag in tags}
-    for pk in exclude:
+    picked.discard(article.pk)
+    for pk in {article.pk, *picked}:
         shared.pop(pk, None)
-    return shared, idf
+    return shared, idf, picked
 
 
 def _head_terms(head: str) -> set[str]:

@@ -381,8 +381,8 @@ class ArticleDetailTests(NewsroomData, APITestCase):
 
     def test_query_count_is_fixed(self):
         # The article (with section, photo and caution), tags, authors, sources, corrections;
-        # then related news from articles.selectors, which on a cold cache costs four.
-        with self.assertNumQueries(9):
+        # then related news from articles.selectors, which on a cold cache costs three.
+        with self.assertNumQueries(8):
             self.detail(self.oldest)
 
 

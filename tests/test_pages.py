@@ -558,9 +558,9 @@ class QueryCountTests(TestCase):
         few.related.add(make_article(section=make_section()))
         make_article(section=make_section(), tags=["وسم"])
         # The article, its tags, sources and bylines (one query), the comments' count, the
-        # related cards and the menu. The first view also ranks the related news (three
+        # related cards and the menu. The first view also ranks the related news (two
         # queries, tests/test_related.py); later views read the ranking from the cache.
-        self.assertPageQueries(8, few.get_absolute_url())
+        self.assertPageQueries(7, few.get_absolute_url())
         self.assertPageQueries(5, few.get_absolute_url())
 
         tags = [f"وسم {n}" for n in range(8)]
@@ -579,7 +579,7 @@ class QueryCountTests(TestCase):
         many.related.add(*self.make_articles(5, section=make_section(), with_photos=True))
         self.make_articles(3, section=make_section(), tags=tags[:2], sources=sources[:1], with_photos=True)
         # Flat in the number of labels; one more for the corrections, once there are some.
-        self.assertPageQueries(9, many.get_absolute_url())
+        self.assertPageQueries(8, many.get_absolute_url())
         response = self.assertPageQueries(6, many.get_absolute_url())
         self.assertEqual(len(response.context["related"]), 6)
         self.assertContains(response, '<a class="chip"', count=8 + 5)
