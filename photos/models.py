@@ -5,7 +5,9 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -166,3 +168,24 @@ class Photo(models.Model):
             return ""
         fitting = [r for r in renditions if r.width <= width] or renditions[:1]
         return fitting[-1].url
+
+
+@receiver(post_delete, sender=Photo)
+def remove_files(sender, instance: Photo, **kwargs) -> None:
+    """A deleted photo's original and renditions leave storage once the deletion commits: a
+    rollback brings the row back, and it needs its files. The original stays while another
+    photo still names the same file (one moved into the library by a migration may)."""
+    storage = instance.image.storage
+    renditions = [rendition["name"] for rendition in instance.renditions]
+    original = instance.image.name
+
+    def remove() -> None:
+        shared = original and Photo.objects.filter(image=original).exists()
+        for name in [*renditions, *([original] if original and not shared else [])]:
+            try:
+                storage.delete(name)
+            except Exception:
+                # A file already gone, or storage away: the row is deleted either way.
+                logger.warning("Photo %s: could not delete %s", instance.pk, name, exc_info=True)
+
+    transaction.on_commit(remove)

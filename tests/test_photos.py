@@ -447,3 +447,36 @@ class PhotoAdminTests(StaffTestCase):
         popup = self.client.get(CHANGELIST_URL, {"_to_field": "id", "_popup": "1", "q": "اطفال"})
         self.assertContains(popup, self.children.thumbnail_url)
         self.assertNotContains(popup, self.trucks.thumbnail_url)
+
+
+class PhotoDeletionTests(TestCase):
+    def files_of(self, photo) -> list[str]:
+        return [photo.image.name, *(rendition["name"] for rendition in photo.renditions)]
+
+    def test_deleting_a_photo_removes_its_original_and_renditions(self):
+        photo = make_photo()
+        names = self.files_of(photo)
+        self.assertGreater(len(names), 2)
+        self.assertTrue(all(default_storage.exists(name) for name in names))
+        with self.captureOnCommitCallbacks(execute=True):
+            photo.delete()
+        self.assertEqual([name for name in names if default_storage.exists(name)], [])
+
+    def test_files_stay_until_the_deletion_commits(self):
+        photo = make_photo()
+        names = self.files_of(photo)
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            photo.delete()
+        self.assertTrue(all(default_storage.exists(name) for name in names))
+        # The commit is what removes them.
+        for callback in callbacks:
+            callback()
+        self.assertFalse(any(default_storage.exists(name) for name in names))
+
+    def test_an_original_another_photo_names_is_kept(self):
+        photo = make_photo()
+        twin = Photo.objects.create(image=photo.image.name, width=photo.width, height=photo.height)
+        with self.captureOnCommitCallbacks(execute=True):
+            photo.delete()
+        self.assertTrue(default_storage.exists(twin.image.name))
+        self.assertFalse(any(default_storage.exists(r["name"]) for r in photo.renditions))
